@@ -45,3 +45,13 @@ running_here() {
 as_service_user() {
   if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
+
+# The URLs tests and the tour read, for `source .infra/env`.
+write_env() {
+  cat >"$INFRA_DIR/env" <<ENV
+export PG_URL=postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_USER
+export REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
+export MQTT_URL=mqtt://127.0.0.1:$MQTT_PORT
+ENV
+}
