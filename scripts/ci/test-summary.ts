@@ -39,7 +39,8 @@ function listDirs(path: string): string[] {
 function hasTests(dir: string): boolean {
   const manifest = join(dir, 'package.json');
   if (!existsSync(manifest)) return false;
-  const scripts = (JSON.parse(readFileSync(manifest, 'utf8')) as { scripts?: Record<string, string> })
-    .scripts;
+  const scripts = (
+    JSON.parse(readFileSync(manifest, 'utf8')) as { scripts?: Record<string, string> }
+  ).scripts;
   return scripts?.test !== undefined;
 }

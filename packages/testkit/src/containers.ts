@@ -28,7 +28,11 @@ async function startContainer(kind: Kind): Promise<StartedTestContainer> {
   switch (kind) {
     case 'postgres':
       return base
-        .withEnvironment({ POSTGRES_USER: 'scale', POSTGRES_PASSWORD: 'scale', POSTGRES_DB: 'scale' })
+        .withEnvironment({
+          POSTGRES_USER: 'scale',
+          POSTGRES_PASSWORD: 'scale',
+          POSTGRES_DB: 'scale',
+        })
         .withExposedPorts(5432)
         .withWaitStrategy(Wait.forLogMessage(/ready to accept connections/, 2))
         .start();

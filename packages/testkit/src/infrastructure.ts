@@ -22,7 +22,11 @@ export interface MqttServer {
  * (at once, never a hang).
  */
 export async function postgres(): Promise<PostgresServer> {
-  const url = await resolve('PG_URL', 'postgres', (host, port) => `postgres://scale:scale@${host}:${port}/scale`);
+  const url = await resolve(
+    'PG_URL',
+    'postgres',
+    (host, port) => `postgres://scale:scale@${host}:${port}/scale`,
+  );
   return { url };
 }
 

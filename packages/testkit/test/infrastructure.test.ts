@@ -20,15 +20,18 @@ describe('with no server in the environment and no Docker engine', () => {
     ['REDIS_URL', redis],
     ['KAFKA_BROKERS', kafka],
     ['MQTT_URL', mqtt],
-  ] as const)('%s: fails at once and says how to start infrastructure', async (variable, server) => {
-    delete process.env[variable];
-    process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
-    const started = Date.now();
-    const failure = server();
-    await expect(failure).rejects.toBeInstanceOf(InfrastructureUnavailableError);
-    await expect(failure).rejects.toThrow(/scripts\/infra\/up/);
-    expect(Date.now() - started).toBeLessThan(5_000);
-  });
+  ] as const)(
+    '%s: fails at once and says how to start infrastructure',
+    async (variable, server) => {
+      delete process.env[variable];
+      process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
+      const started = Date.now();
+      const failure = server();
+      await expect(failure).rejects.toBeInstanceOf(InfrastructureUnavailableError);
+      await expect(failure).rejects.toThrow(/scripts\/infra\/up/);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    },
+  );
 });
 
 describe('createTestDatabase', () => {
