@@ -66,9 +66,13 @@ export function parseCloudEvent(value: Buffer | string | null): CloudEvent {
   }
   for (const attribute of REQUIRED) {
     if (typeof envelope[attribute] !== 'string' || envelope[attribute] === '') {
-      throw new InputError('event.missing_attribute', `CloudEvents attribute ${attribute} is missing`, {
-        details: { attribute },
-      });
+      throw new InputError(
+        'event.missing_attribute',
+        `CloudEvents attribute ${attribute} is missing`,
+        {
+          details: { attribute },
+        },
+      );
     }
   }
   return parsed as CloudEvent;

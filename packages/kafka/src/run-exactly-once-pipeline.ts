@@ -1,0 +1,125 @@
+import type { EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { toConsumedMessage } from './consumed-message.ts';
+import type { ConsumedMessage } from './consumed-message.ts';
+import { createTransactionalProducerPool } from './transactional-producer-pool.ts';
+import type { TransactionalProducerPool } from './transactional-producer-pool.ts';
+
+export interface OutputMessage {
+  topic: string;
+  key?: string | null;
+  value: Buffer | string | null;
+  headers?: IHeaders;
+}
+
+export interface PipelineOptions {
+  kafka: Kafka;
+  groupId: string;
+  inputTopics: string[];
+  /** Each input partition gets the transactional id `<prefix>-<topic>-<partition>`. */
+  transactionalIdPrefix: string;
+  /** Pure function of the input: it may run again for a message whose transaction aborted. */
+  transform: (message: ConsumedMessage) => OutputMessage[] | Promise<OutputMessage[]>;
+  /** Inputs per transaction; smaller means less redone work after a crash. Default 100. */
+  maxMessagesPerTransaction?: number;
+  fromBeginning?: boolean;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  maxWaitTimeMs?: number;
+}
+
+export interface PipelineHandle {
+  /** Finishes the transaction in flight, leaves the group, closes the producers. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Consume-transform-produce with exactly-once effect on Kafka: the outputs of a chunk of input
+ * and the input offsets commit in one transaction, so readers with read_committed see each
+ * output once even when a member dies mid-chunk.
+ */
+export async function runExactlyOncePipeline(options: PipelineOptions): Promise<PipelineHandle> {
+  const { kafka, groupId, inputTopics, fromBeginning = true } = options;
+  const producers = createTransactionalProducerPool(kafka, options.transactionalIdPrefix);
+  const consumer = kafka.consumer({
+    groupId,
+    // Outputs of aborted upstream transactions must never become inputs here.
+    readUncommitted: false,
+    sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+    heartbeatInterval: options.heartbeatIntervalMs ?? 1_000,
+    maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
+    allowAutoTopicCreation: false,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topics: inputTopics, fromBeginning });
+  await consumer.run({
+    // Offsets are committed only inside transactions (sendOffsets), never by the consumer.
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: (payload) => processBatch(options, producers, payload),
+  });
+  let stopping: Promise<void> | undefined;
+  const stop = async (): Promise<void> => {
+    await consumer.disconnect();
+    await producers.closeAll();
+  };
+  return { stop: () => (stopping ??= stop()) };
+}
+
+async function processBatch(
+  options: PipelineOptions,
+  producers: TransactionalProducerPool,
+  payload: EachBatchPayload,
+): Promise<void> {
+  const { batch } = payload;
+  const size = options.maxMessagesPerTransaction ?? 100;
+  for (let start = 0; start < batch.messages.length; start += size) {
+    if (!payload.isRunning() || payload.isStale()) return;
+    const chunk = batch.messages.slice(start, start + size);
+    await commitChunk(options, producers, batch.topic, batch.partition, chunk);
+    // Only now may the fetch position move on; after a failure kafkajs re-fetches from the
+    // last resolved offset, which is the last committed one.
+    payload.resolveOffset(chunk.at(-1)!.offset);
+    await payload.heartbeat();
+  }
+}
+
+async function commitChunk(
+  options: PipelineOptions,
+  producers: TransactionalProducerPool,
+  topic: string,
+  partition: number,
+  chunk: KafkaMessage[],
+): Promise<void> {
+  const producer = await producers.get(topic, partition);
+  const transaction = await producer.transaction();
+  try {
+    for (const message of chunk) {
+      const outputs = await options.transform(toConsumedMessage(topic, partition, message));
+      if (outputs.length === 0) continue;
+      await transaction.sendBatch({ topicMessages: byTopic(outputs), acks: -1 });
+    }
+    const next = (BigInt(chunk.at(-1)!.offset) + 1n).toString();
+    await transaction.sendOffsets({
+      consumerGroupId: options.groupId,
+      topics: [{ topic, partitions: [{ partition, offset: next }] }],
+    });
+    await transaction.commit();
+  } catch (error) {
+    await transaction.abort().catch(() => undefined);
+    // A fenced or broken producer cannot be reused; the next chunk starts a fresh one.
+    await producers.discard(topic, partition);
+    throw error;
+  }
+}
+
+function byTopic(
+  outputs: OutputMessage[],
+): { topic: string; messages: Omit<OutputMessage, 'topic'>[] }[] {
+  const grouped = new Map<string, Omit<OutputMessage, 'topic'>[]>();
+  for (const { topic, ...message } of outputs) {
+    const messages = grouped.get(topic) ?? [];
+    messages.push(message);
+    grouped.set(topic, messages);
+  }
+  return [...grouped].map(([topic, messages]) => ({ topic, messages }));
+}

@@ -1,0 +1,112 @@
+// Shared helpers of the test files: a client for the real broker, fresh topics, and a reader
+// that reads a topic to its current end under either isolation level.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import type { Kafka } from 'kafkajs';
+import { eventually, kafka as kafkaServer, uniqueName } from '@scale-models/testkit';
+import { createKafka, ensureTopics } from '../src/index.ts';
+import type { ConsumedMessage } from '../src/index.ts';
+import { toConsumedMessage } from '../src/consumed-message.ts';
+
+export async function testKafka(): Promise<{ kafka: Kafka; brokers: string[] }> {
+  const { brokers } = await kafkaServer();
+  return { kafka: createKafka({ brokers, clientId: uniqueName('kafka_test') }), brokers };
+}
+
+export async function createTopic(kafka: Kafka, base: string, partitions: number): Promise<string> {
+  const topic = uniqueName(base);
+  await ensureTopics(kafka, [{ topic, partitions }]);
+  return topic;
+}
+
+/** Sum of the high watermarks: the number of records (data and markers) ever written. */
+export async function endOffsets(kafka: Kafka, topic: string): Promise<Map<number, bigint>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map(({ partition, high }) => [partition, BigInt(high)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Committed offsets of a group on a topic, by partition (-1 where nothing is committed). */
+export async function committedOffsets(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+): Promise<Map<number, bigint>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [result] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return new Map(
+      (result?.partitions ?? []).map(({ partition, offset }) => [partition, BigInt(offset)]),
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Reads every message of `topic` up to its end as of the call. The end counts transaction
+ * markers, which kafkajs filters out, so progress is tracked through batch events, which
+ * report the last offset of a batch, markers included.
+ */
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  { readUncommitted = false } = {},
+): Promise<ConsumedMessage[]> {
+  const ends = await endOffsets(kafka, topic);
+  const consumer = kafka.consumer({
+    groupId: uniqueName('reader'),
+    readUncommitted,
+    maxWaitTimeInMs: 200,
+  });
+  const messages: ConsumedMessage[] = [];
+  const reached = new Map<number, bigint>();
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    reached.set(payload.partition, BigInt(payload.lastOffset));
+  });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      eachMessage: ({ partition, message }) => {
+        messages.push(toConsumedMessage(topic, partition, message));
+        return Promise.resolve();
+      },
+    });
+    await eventually(
+      () => {
+        for (const [partition, end] of ends) {
+          if (end > 0n && (reached.get(partition) ?? -1n) < end - 1n) throw new Error('behind');
+        }
+      },
+      { timeoutMs: 30_000 },
+    );
+    return messages;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+export interface Child {
+  process: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+/** Starts `node test/fixtures/<name>.ts` with `env` added to this process's environment. */
+export function startFixture(name: string, env: Record<string, string>): Child {
+  const path = fileURLToPath(new URL(`./fixtures/${name}.ts`, import.meta.url));
+  const child = spawn(process.execPath, [path], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  return { process: child, exited };
+}
