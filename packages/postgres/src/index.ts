@@ -1,0 +1,11 @@
+export { createPool } from './create-pool.ts';
+export type { PoolOptions } from './create-pool.ts';
+export { withTransaction } from './with-transaction.ts';
+export type { TransactionOptions } from './with-transaction.ts';
+export type { IsolationLevel } from './run-in-transaction.ts';
+export { migrate, outboxMigrationsDirectory } from './migrate.ts';
+export type { AppliedMigration, MigrateOptions } from './migrate.ts';
+export { enqueueOutboxEvent } from './enqueue-outbox-event.ts';
+export type { OutboxEventInput } from './enqueue-outbox-event.ts';
+export { createOutboxRelay } from './create-outbox-relay.ts';
+export type { OutboxRelay, OutboxRelayOptions } from './create-outbox-relay.ts';
