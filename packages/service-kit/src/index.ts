@@ -1,0 +1,15 @@
+export { loadConfig } from './load-config.ts';
+export { loadConfigOrExit } from './load-config-or-exit.ts';
+export { ConfigError } from './config-error.ts';
+export type { ConfigProblem } from './config-error.ts';
+export { createService } from './create-service.ts';
+export type { ServiceOptions } from './create-service.ts';
+export type { ServiceApp, RoutePlugin } from './service-app.ts';
+export type { ReadinessCheck } from './check-readiness.ts';
+export type { LoggerOptions } from './logger-options.ts';
+export { runService } from './run-service.ts';
+export type { RunOptions, Closer } from './run-service.ts';
+export type { Problem } from './send-problem.ts';
+export type { FieldError } from './problem-of.ts';
+export { Type } from 'typebox';
+export type { Static } from 'typebox';
