@@ -1,0 +1,10 @@
+export { createLogger } from './create-logger.ts';
+export type { LoggerOptions } from './create-logger.ts';
+export { tracer } from './tracer.ts';
+export { meter } from './meter.ts';
+export { traceFields } from './trace-fields.ts';
+export type { TraceFields } from './trace-fields.ts';
+export { startTelemetry } from './start-telemetry.ts';
+export type { Telemetry, TelemetryOptions } from './start-telemetry.ts';
+export { JsonLinesSpanExporter } from './json-lines-span-exporter.ts';
+export type { SpanRecord } from './span-record.ts';
