@@ -1,0 +1,64 @@
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually, redis as redisServer, uniqueName } from '@scale-models/testkit';
+import { createRedis } from '../src/index.ts';
+import type { RedisHandle } from '../src/index.ts';
+
+let handle: RedisHandle | undefined;
+
+afterEach(async () => {
+  await handle?.close();
+  handle = undefined;
+});
+
+describe('createRedis', () => {
+  it('connects under its connection name and answers the readiness check', async () => {
+    const name = uniqueName('conn');
+    handle = createRedis((await redisServer()).url, { name });
+    await eventually(() => handle!.ready());
+    expect(await handle.redis.client('GETNAME')).toBe(name);
+  });
+
+  it('prefixes keys with the namespace, adding the colon', async () => {
+    const namespace = uniqueName('ns');
+    handle = createRedis((await redisServer()).url, { keyPrefix: namespace });
+    await handle.redis.set('k', 'v');
+    const plain = createRedis((await redisServer()).url);
+    try {
+      expect(await plain.redis.get(`${namespace}:k`)).toBe('v');
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it(
+    'fails the readiness check at once against a closed port, and closes without hanging',
+    { timeout: 5_000 },
+    async () => {
+      handle = createRedis(`redis://127.0.0.1:${await closedPort()}`);
+      await expect(handle.ready()).rejects.toThrow(/redis is/);
+      // Also once the first attempt has failed and the client is backing off.
+      await eventually(() => expect(handle!.redis.status).toBe('reconnecting'));
+      await expect(handle.ready()).rejects.toThrow('redis is reconnecting');
+    },
+  );
+
+  it(
+    'fails a command after its bounded retries instead of queueing it forever',
+    { timeout: 10_000 },
+    async () => {
+      handle = createRedis(`redis://127.0.0.1:${await closedPort()}`);
+      await expect(handle.redis.get('anything')).rejects.toThrow(/max retries per request/i);
+    },
+  );
+});
+
+/** A port nothing listens on: bound by the OS, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
