@@ -1,0 +1,11 @@
+export { checkCompose } from './check-compose.ts';
+export { loadComposeProject } from './load-project.ts';
+export type { ComposeFile, ComposeProject } from './load-project.ts';
+export { formatProblem } from './problem.ts';
+export type { Problem } from './problem.ts';
+export { checkProjectRules } from './rules/check-project-rules.ts';
+export { COMPOSE_GO_VERSION, COMPOSE_SPEC_SHA256 } from './schema/compose-spec-source.ts';
+export { createSchemaValidator } from './schema/create-schema-validator.ts';
+export type { SchemaError, SchemaValidator } from './schema/create-schema-validator.ts';
+export { defaultCacheDir, loadComposeSchema } from './schema/load-compose-schema.ts';
+export type { LoadSchemaOptions } from './schema/load-compose-schema.ts';
