@@ -41,8 +41,19 @@ describe('runTour', () => {
       ['see the infrastructure URLs', true, 'redis at redis://example'],
       ['break on purpose', true, 'not broken'],
       ['after the break', true, 'still here'],
+      ['restart the server', true, 'not asked'],
     ]);
     expect(tourSucceeded(results)).toBe(true);
+    expect(await answers(port)).toBe(false);
+  });
+
+  it('lets a step stop one of its processes and start it again', async () => {
+    const results = await runTour(chapters, {
+      env: { ...env, RESTART: 'yes' },
+      logDir,
+      renderer: 'silent',
+    });
+    expect(results[0]?.steps.at(-1)).toMatchObject({ ok: true, outcome: 'down, then back' });
     expect(await answers(port)).toBe(false);
   });
 
@@ -70,8 +81,16 @@ describe('runTour', () => {
     });
     try {
       await eventually(async () => expect(await answers(port)).toBe(true));
-      const results = await runTour(chapters, { env, logDir, renderer: 'silent' });
-      expect(tourSucceeded(results)).toBe(true);
+      const results = await runTour(chapters, {
+        env: { ...env, RESTART: 'yes' },
+        logDir,
+        renderer: 'silent',
+      });
+      // The tour may not stop a process it did not start.
+      expect(results[0]?.steps.at(-1)).toMatchObject({
+        ok: false,
+        outcome: expect.stringMatching(/was not started by the tour/),
+      });
       expect(await answers(port)).toBe(true);
     } finally {
       server.kill('SIGTERM');

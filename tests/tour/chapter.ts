@@ -17,6 +17,10 @@ export interface TourContext {
   env: Record<string, string>;
   /** Base URL of one of the chapter's processes. */
   url(processName: string): string;
+  /** Stops one of the chapter's processes (SIGTERM), to show what the miniature does without it. */
+  stop(processName: string): Promise<void>;
+  /** Starts a stopped process again and waits until it is ready. */
+  start(processName: string): Promise<void>;
 }
 
 export interface TourStep {

@@ -2,6 +2,7 @@ import { Listr } from 'listr2';
 import type { TourContext } from './chapter.ts';
 import type { DiscoveredChapter } from './discover-chapters.ts';
 import { startProcesses } from './tour-processes.ts';
+import type { RunningProcesses } from './tour-processes.ts';
 
 export interface StepResult {
   title: string;
@@ -37,10 +38,6 @@ export async function runTour(
     const result: ChapterResult = { miniature: chapter.miniature, title: chapter.title, steps: [] };
     results.push(result);
     const urls = new Map(chapter.processes.map((process) => [process.name, process.url]));
-    const context: TourContext = {
-      env: options.env,
-      url: (name) => urls.get(name) ?? missingProcess(chapter.miniature, name),
-    };
     const starting = timed('start processes', () =>
       startProcesses(chapter.processes, {
         cwd: directory,
@@ -48,6 +45,13 @@ export async function runTour(
         logDir: options.logDir,
       }),
     );
+    let processes: RunningProcesses | undefined;
+    const context: TourContext = {
+      env: options.env,
+      url: (name) => urls.get(name) ?? missingProcess(chapter.miniature, name),
+      stop: (name) => processes!.stopProcess(name),
+      start: (name) => processes!.startProcess(name),
+    };
     const tasks = new Listr(
       [
         {
@@ -70,6 +74,7 @@ export async function runTour(
       { renderer: options.renderer, exitOnError: false, registerSignalListeners: false },
     );
     const { step: start, value: running } = await starting;
+    processes = running;
     if (running === undefined) {
       result.steps.push(start);
       continue;

@@ -11,6 +11,10 @@ const STOP_TIMEOUT_MS = 15_000;
 export interface RunningProcesses {
   /** Stops what this tour started (gracefully, then by force); reused processes are left alone. */
   stop(): Promise<void>;
+  /** Stops one process the tour started, e.g. to show the miniature surviving a failure. */
+  stopProcess(name: string): Promise<void>;
+  /** Starts a process stopped by `stopProcess` again and waits until it is ready. */
+  startProcess(name: string): Promise<void>;
 }
 
 /**
@@ -22,14 +26,34 @@ export async function startProcesses(
   options: { cwd: string; env: Record<string, string>; logDir: string },
 ): Promise<RunningProcesses> {
   mkdirSync(options.logDir, { recursive: true });
-  const started: ChildProcess[] = [];
-  const running = { stop: () => stopAll(started) };
+  const started = new Map<string, ChildProcess>();
+  const specOf = (name: string) => {
+    const spec = processes.find((candidate) => candidate.name === name);
+    if (spec === undefined || !started.has(name)) {
+      throw new Error(
+        `${name} was not started by the tour (it was running already), so the tour leaves it alone`,
+      );
+    }
+    return spec;
+  };
+  const running: RunningProcesses = {
+    stop: () => stopAll([...started.values()]),
+    stopProcess: async (name) => {
+      specOf(name);
+      await stopAll([started.get(name)!]);
+    },
+    startProcess: async (name) => {
+      const spec = specOf(name);
+      started.set(name, spawnLogged(spec, options));
+      await waitUntilReady(spec, [...started.values()].filter(isAlive));
+    },
+  };
   try {
     for (const spec of processes) {
       if (await isReady(spec.url)) continue;
-      started.push(spawnLogged(spec, options));
+      started.set(spec.name, spawnLogged(spec, options));
     }
-    await Promise.all(processes.map((spec) => waitUntilReady(spec, started)));
+    await Promise.all(processes.map((spec) => waitUntilReady(spec, [...started.values()])));
   } catch (error) {
     await running.stop();
     throw error;
@@ -37,11 +61,15 @@ export async function startProcesses(
   return running;
 }
 
+function isAlive(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
 function spawnLogged(
   spec: TourProcess,
   options: { cwd: string; env: Record<string, string>; logDir: string },
 ): ChildProcess {
-  const log = createWriteStream(join(options.logDir, `tour-${spec.name}.log`));
+  const log = createWriteStream(join(options.logDir, `tour-${spec.name}.log`), { flags: 'a' });
   const child = spawn(process.execPath, spec.args, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env, ...spec.env },
@@ -75,7 +103,7 @@ async function isReady(url: string): Promise<boolean> {
 async function stopAll(children: ChildProcess[]): Promise<void> {
   await Promise.all(
     children.map(async (child) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (!isAlive(child)) return;
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
