@@ -2,7 +2,6 @@ import { Listr } from 'listr2';
 import type { TourContext } from './chapter.ts';
 import type { DiscoveredChapter } from './discover-chapters.ts';
 import { startProcesses } from './tour-processes.ts';
-import type { RunningProcesses } from './tour-processes.ts';
 
 export interface StepResult {
   title: string;
@@ -45,12 +44,16 @@ export async function runTour(
         logDir: options.logDir,
       }),
     );
-    let processes: RunningProcesses | undefined;
+    const { step: start, value: running } = await starting;
+    if (running === undefined) {
+      result.steps.push(start);
+      continue;
+    }
     const context: TourContext = {
       env: options.env,
       url: (name) => urls.get(name) ?? missingProcess(chapter.miniature, name),
-      stop: (name) => processes!.stopProcess(name),
-      start: (name) => processes!.startProcess(name),
+      stop: (name) => running.stopProcess(name),
+      start: (name) => running.startProcess(name),
     };
     const tasks = new Listr(
       [
@@ -73,12 +76,6 @@ export async function runTour(
       ],
       { renderer: options.renderer, exitOnError: false, registerSignalListeners: false },
     );
-    const { step: start, value: running } = await starting;
-    processes = running;
-    if (running === undefined) {
-      result.steps.push(start);
-      continue;
-    }
     try {
       await tasks.run();
     } finally {

@@ -1,4 +1,5 @@
 export { createPool } from './create-pool.ts';
+export { ensureDatabase } from './ensure-database.ts';
 export type { PoolOptions } from './create-pool.ts';
 export { withTransaction } from './with-transaction.ts';
 export type { TransactionOptions } from './with-transaction.ts';
