@@ -1,0 +1,41 @@
+import type { Segment } from '../domain/object-version.ts';
+import { shardIdOf } from '../data-path/storage-nodes.ts';
+import type { StorageNodes } from '../data-path/storage-nodes.ts';
+import { writeSegment } from '../data-path/write-segment.ts';
+import { receiveBody } from './receive-body.ts';
+import type { ReceivedFacts } from './receive-body.ts';
+import type { S3Call } from './s3-call.ts';
+
+/**
+ * Streams a request body into a new segment and checks it (length, signature, checksums).
+ * Nothing is visible yet: the caller commits the metadata. A body that fails its checks
+ * leaves shards no row will ever reference; they are deleted at once (and would otherwise be
+ * found by the cleaner).
+ */
+export async function storeBody(
+  { request, headers, auth, deps }: S3Call,
+  maxSize: number,
+): Promise<{ segment: Segment | undefined; facts: ReceivedFacts }> {
+  const body = receiveBody(request.raw, headers, auth, maxSize);
+  const segment = await writeSegment(body.source, {
+    codec: deps.codec,
+    nodes: deps.nodes,
+    blockSize: deps.blockSize,
+  });
+  try {
+    return { segment, facts: body.finish() };
+  } catch (error) {
+    if (segment !== undefined) discardSegment(segment, deps.nodes);
+    throw error;
+  }
+}
+
+/** Best effort: a shard left behind is an orphan the cleaner removes later. */
+export function discardSegment(segment: Segment, nodes: StorageNodes): void {
+  segment.nodes.forEach((nodeId, index) => {
+    nodes
+      .get(nodeId)
+      ?.deleteShard(shardIdOf(segment.id, index))
+      .catch(() => undefined);
+  });
+}

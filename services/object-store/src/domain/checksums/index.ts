@@ -1,0 +1,10 @@
+export { CHECKSUM_ALGORITHMS, checksumAlgorithmOf } from './checksum-algorithm.ts';
+export type { ChecksumAlgorithm, HashName } from './checksum-algorithm.ts';
+export { createHasher } from './hasher.ts';
+export type { Hasher } from './hasher.ts';
+export { createMultiHasher } from './multi-hasher.ts';
+export type { MultiHasher } from './multi-hasher.ts';
+export { planChecksums } from './plan-checksums.ts';
+export type { ChecksumPlan, ExpectedChecksum } from './plan-checksums.ts';
+export { checkChecksums } from './check-checksums.ts';
+export type { VerifiedChecksum } from './check-checksums.ts';
