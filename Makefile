@@ -44,5 +44,10 @@ else
 endif
 	source .infra/env && pnpm demo
 
+# The codec benchmark compares with a native addon; node-gyp cannot download Node's headers
+# here, but the toolchain's node package ships them.
+NODE_HEADERS := $(wildcard $(CURDIR)/.toolchain/node/node_modules/node/node_modules/node-linux-*)
+
 bench: deps infra
+	$(if $(NODE_HEADERS),npm_config_nodedir=$(firstword $(NODE_HEADERS)) pnpm rebuild @ronomon/reed-solomon || true)
 	$(WITH_INFRA) && pnpm bench

@@ -31,8 +31,9 @@
       (i8x16.relaxed_swizzle (local.get $highTable) (local.get $high))))
 
   ;; Two outputs at once: each 64-byte column of an input is loaded and split into nibbles
-  ;; once and feeds both rows. Eight accumulators, four tables, the nibbles and the mask fill
-  ;; the sixteen x86 vector registers exactly; more rows or wider columns make V8 spill.
+  ;; once and feeds both rows. Eight accumulators, four tables, the nibbles and the mask about
+  ;; fill the sixteen x86 vector registers (V8 spills two accumulators); four rows or wider
+  ;; columns spilled more and measured slower.
   (func (export "dot2")
     (param $tables i32) (param $inputs i32) (param $count i32) (param $stride i32)
     (param $outputs i32) (param $length i32)

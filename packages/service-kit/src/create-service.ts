@@ -1,4 +1,5 @@
 import fastify, { LogController } from 'fastify';
+import type { FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -8,6 +9,8 @@ import { addHealthRoutes } from './health-routes.ts';
 import { loggerOptions } from './logger-options.ts';
 import type { LoggerOptions } from './logger-options.ts';
 import { addProblemHandlers } from './problem-handlers.ts';
+import { problemOf } from './problem-of.ts';
+import { sendProblem } from './send-problem.ts';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
 import type { RoutePlugin, ServiceApp } from './service-app.ts';
 
@@ -24,6 +27,12 @@ export interface ServiceOptions {
   /** Largest accepted request body in bytes. Default 1 MiB. */
   bodyLimit?: number;
   logger?: LoggerOptions;
+  /**
+   * Answers the errors fastify raises before any route runs (a path that is not valid
+   * percent-encoding, an over-long parameter), for a service whose protocol has its own error
+   * format (S3 XML). By default they are problem+json like every other error.
+   */
+  frameworkErrors?: FastifyServerOptions['frameworkErrors'];
 }
 
 const MiB = 1024 * 1024;
@@ -46,6 +55,9 @@ export function createService(options: ServiceOptions): ServiceApp {
     }),
     // Report every invalid field at once, not only the first.
     ajv: { customOptions: { allErrors: true } },
+    frameworkErrors:
+      options.frameworkErrors ??
+      ((error, request, reply) => sendProblem(request, reply, problemOf(error))),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', (request, reply, done) => {

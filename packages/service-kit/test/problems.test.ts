@@ -130,6 +130,11 @@ describe('problem+json errors', () => {
     await expectProblem(response, 400, 'request.malformed_json');
   });
 
+  it('a path that is not valid percent-encoding: 400 request.bad_url', async () => {
+    const response = await app.inject({ method: 'GET', url: '/items/%E0%A4%A' });
+    await expectProblem(response, 400, 'request.bad_url');
+  });
+
   it('unsupported content type: 415 request.unsupported_media_type', async () => {
     const response = await app.inject({
       method: 'POST',

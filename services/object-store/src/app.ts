@@ -1,7 +1,9 @@
 import { createService } from '@scale-models/service-kit';
 import type { LoggerOptions, ServiceApp } from '@scale-models/service-kit';
 import type { GatewayDeps } from './api/gateway-deps.ts';
+import { replyWithS3Error } from './api/s3-errors.ts';
 import { s3Routes } from './api/s3-routes.ts';
+import { S3Error } from './domain/s3-error.ts';
 import { storeRoutes } from './api/store-routes.ts';
 import { writeQuorum } from './domain/quorum.ts';
 import type { Scrubber } from './healing/scrubber.ts';
@@ -27,6 +29,13 @@ export function buildGateway(deps: GatewayAppDeps): ServiceApp {
       'storage-nodes': () => requireWriteQuorum(deps),
     },
     logger: deps.logger,
+    // A path fastify cannot even decode never reaches the S3 route: answer it in S3 XML too.
+    frameworkErrors: (error, request, reply) => {
+      const invalid = new S3Error('InvalidURI', 'Could not parse the specified URI.', {
+        cause: error,
+      });
+      void replyWithS3Error(invalid, request, reply);
+    },
   });
 }
 

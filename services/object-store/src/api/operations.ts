@@ -25,7 +25,7 @@ const BUCKET: Table = {
     'list-type': listings.listObjectsV2,
     '': listings.listObjectsV1,
   },
-  PUT: { versioning: buckets.putBucketVersioning, '': buckets.createBucket },
+  PUT: { versioning: buckets.putBucketVersioning, acl: buckets.putAcl, '': buckets.createBucket },
   HEAD: { '': buckets.headBucket },
   DELETE: { '': buckets.deleteBucket },
   POST: { delete: objects.deleteObjects },
@@ -34,7 +34,7 @@ const BUCKET: Table = {
 const OBJECT: Table = {
   GET: { uploadId: multipart.listParts, acl: buckets.getAcl, '': objects.getObject },
   HEAD: { '': objects.headObject },
-  PUT: { uploadId: multipart.uploadPart, '': objects.putObject },
+  PUT: { uploadId: multipart.uploadPart, acl: buckets.putAcl, '': objects.putObject },
   DELETE: { uploadId: multipart.abortMultipartUpload, '': objects.deleteObject },
   POST: { uploads: multipart.createMultipartUpload, uploadId: multipart.completeMultipartUpload },
 };

@@ -1,10 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { decodeAwsChunked, decodedContentLengthOf } from '../adapters/aws-chunked/index.ts';
 import type { AwsChunkedBody } from '../adapters/aws-chunked/index.ts';
-import { checkChecksums, createMultiHasher, planChecksums } from '../domain/checksums/index.ts';
-import type { VerifiedChecksum } from '../domain/checksums/index.ts';
+import { sharedHashPool } from '../adapters/hash-worker/index.ts';
+import type { HashPool } from '../adapters/hash-worker/index.ts';
+import { checkChecksums, planChecksums } from '../domain/checksums/index.ts';
+import type { HashName, VerifiedChecksum } from '../domain/checksums/index.ts';
 import { S3Error } from '../domain/s3-error.ts';
-import { createPayloadHashVerifier, isStreaming } from '../domain/sigv4/index.ts';
+import { isStreaming } from '../domain/sigv4/index.ts';
 import type { AuthContext, RequestHeaders } from '../domain/sigv4/index.ts';
 import { headerValue } from '../domain/sigv4/request-headers.ts';
 
@@ -15,7 +17,7 @@ export interface ReceivedBody {
    * After `source` is drained: checks length, signature hash and checksums (throwing the S3
    * error) and returns what was received. Call before committing anything.
    */
-  finish(): ReceivedFacts;
+  finish(): Promise<ReceivedFacts>;
 }
 
 export interface ReceivedFacts {
@@ -26,15 +28,16 @@ export interface ReceivedFacts {
 
 /**
  * The body of a PUT or UploadPart as the store receives it: aws-chunked decoding when the
- * client streams, the signed SHA-256 when it signed the payload, MD5 (the ETag) and any
- * checksum the client sent, all in one pass as the bytes flow on to the storage nodes. Header
- * problems fail here, before a byte is stored.
+ * client streams, then every byte flows on to the storage nodes while a copy is hashed on a
+ * thread of `hashPool`: MD5 (the ETag), any checksum the client sent, and the SHA-256 it
+ * signed, all in one pass. Header problems fail here, before a byte is stored.
  */
 export function receiveBody(
   raw: IncomingMessage,
   headers: RequestHeaders,
   auth: AuthContext,
   maxSize: number,
+  hashPool: HashPool = sharedHashPool(),
 ): ReceivedBody {
   const plan = planChecksums(headers);
   const declaredSize = declaredSizeOf(headers, auth);
@@ -46,35 +49,59 @@ export function receiveBody(
   const decoded: AwsChunkedBody | undefined = isStreaming(auth.payload)
     ? decodeAwsChunked(raw, { auth, decodedContentLength: declaredSize })
     : undefined;
-  const hashes = createMultiHasher(new Set(['MD5' as const, ...plan.hashes]));
-  const payloadHash =
-    auth.payload.kind === 'signed' ? createPayloadHashVerifier(auth.payload.sha256) : undefined;
+  const signedSha256 = auth.payload.kind === 'signed' ? auth.payload.sha256 : undefined;
+  // One SHA-256 serves both the signature and an x-amz-checksum-sha256.
+  const names = new Set<HashName>(['MD5', ...plan.hashes]);
+  if (signedSha256 !== undefined) names.add('SHA256');
   let size = 0;
+  let digests: Promise<ReadonlyMap<HashName, Buffer>> | undefined;
 
   async function* tap(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of decoded ?? (raw as AsyncIterable<Buffer>)) {
-      hashes.update(chunk);
-      payloadHash?.update(chunk);
-      size += chunk.length;
-      yield chunk;
+    // Opened when the body is first read, so a body never read holds nothing on the thread.
+    const hashes = hashPool.open(names);
+    try {
+      for await (const chunk of decoded ?? (raw as AsyncIterable<Buffer>)) {
+        await hashes.update(chunk); // waits only when the thread has fallen behind
+        size += chunk.length;
+        yield chunk;
+      }
+      digests = hashes.digests();
+      // Surfaced by finish(); the upload may fail before anyone asks.
+      digests.catch(() => undefined);
+    } finally {
+      if (digests === undefined) hashes.abort();
     }
   }
 
   return {
     source: tap(),
-    finish() {
-      if (size !== declaredSize) {
+    async finish() {
+      if (size !== declaredSize || digests === undefined) {
         throw new S3Error(
           'IncompleteBody',
           'You did not provide the number of bytes specified by the Content-Length HTTP header.',
         );
       }
-      payloadHash?.verify();
-      const digests = hashes.digests();
-      const checksum = checkChecksums(plan, digests, decoded?.trailers());
-      return { size, md5Hex: digests.get('MD5')!.toString('hex'), checksum };
+      const received = await digests;
+      if (signedSha256 !== undefined) checkPayloadSha256(signedSha256, received.get('SHA256')!);
+      const checksum = checkChecksums(plan, received, decoded?.trailers());
+      return { size, md5Hex: received.get('MD5')!.toString('hex'), checksum };
     },
   };
+}
+
+/**
+ * The `signed` payload mode: the signature covered `x-amz-content-sha256`, so only a body with
+ * that SHA-256 is the one the client signed; known only at the end, hence stream, then commit.
+ */
+function checkPayloadSha256(expected: string, digest: Buffer): void {
+  const computed = digest.toString('hex');
+  if (computed === expected.toLowerCase()) return;
+  throw new S3Error(
+    'XAmzContentSHA256Mismatch',
+    "The provided 'x-amz-content-sha256' header does not match what was computed.",
+    { fields: { ClientComputedContentSHA256: expected, S3ComputedContentSHA256: computed } },
+  );
 }
 
 /** The payload length the client announced; S3 requires one (no bare chunked uploads). */

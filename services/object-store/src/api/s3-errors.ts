@@ -19,13 +19,18 @@ export function replyWithS3Error(
     return reply;
   }
   const { method, url } = request.raw;
-  const resource = decodeURIComponent((url ?? '/').split('?')[0] ?? '/');
+  const resource = resourceOf(url ?? '/');
   reply
     .code(s3Error.status)
     .header('content-type', 'application/xml')
     // The same id as `<RequestId>`, also for errors raised before the route's handler ran.
     .header('x-amz-request-id', request.id);
   for (const [name, value] of Object.entries(s3Error.headers)) reply.header(name, value);
+  // Refused before its body was read (too big, bad bucket, bad checksum header): close the
+  // connection after the answer, as S3 does. Node cannot reuse the socket until the unread
+  // body is drained, and a body whose reading was abandoned never is: the connection would
+  // hang, holding the client and keeping the gateway from shutting down.
+  if (!request.raw.complete) reply.header('connection', 'close');
   if (method === 'HEAD') return reply.send();
   return reply.send(renderError(s3Error, { requestId: request.id, resource }));
 }
@@ -42,4 +47,14 @@ function unexpected(error: FastifyError | Error, request: FastifyRequest): S3Err
   return new S3Error('InternalError', 'We encountered an internal error. Please try again.', {
     cause: error,
   });
+}
+
+/** The path the error is about, decoded when it can be (InvalidURI is about one that cannot). */
+function resourceOf(url: string): string {
+  const path = url.split('?')[0] ?? '/';
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }

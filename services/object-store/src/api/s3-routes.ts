@@ -16,7 +16,9 @@ export function s3Routes(deps: GatewayDeps): RoutePlugin {
     app.addContentTypeParser('*', (_request, _payload, done) => done(null));
     app.setErrorHandler<Error>((error, request, reply) => replyWithS3Error(error, request, reply));
     app.route({
-      method: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'],
+      // PATCH and OPTIONS are no S3 operations; routed here they are refused in S3's XML
+      // (405 MethodNotAllowed) rather than by the service kit's problem+json 404.
+      method: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD', 'PATCH', 'OPTIONS'],
       url: '/*',
       exposeHeadRoute: false,
       handler: async (request, reply) => {

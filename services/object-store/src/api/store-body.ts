@@ -23,7 +23,7 @@ export async function storeBody(
     blockSize: deps.blockSize,
   });
   try {
-    return { segment, facts: body.finish() };
+    return { segment, facts: await body.finish() };
   } catch (error) {
     if (segment !== undefined) discardSegment(segment, deps.nodes);
     throw error;

@@ -3,10 +3,6 @@ import type { StorageNodeClient } from '../adapters/storage-node-client.ts';
 /** The storage nodes a gateway knows, by node id (the name placement hashes). */
 export type StorageNodes = ReadonlyMap<string, StorageNodeClient>;
 
-export function nodeClient(nodes: StorageNodes, nodeId: string): StorageNodeClient | undefined {
-  return nodes.get(nodeId);
-}
-
 /** Shard `index` of segment `segmentId` is stored under this id on its node. */
 export function shardIdOf(segmentId: string, index: number): string {
   return `${segmentId}.${index}`;

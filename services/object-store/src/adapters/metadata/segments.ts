@@ -28,11 +28,6 @@ export async function insertSegment(client: pg.ClientBase, segment: Segment): Pr
   );
 }
 
-export async function findSegment(pool: pg.Pool, id: string): Promise<Segment | undefined> {
-  const { rows } = await pool.query<SegmentRow>('SELECT * FROM segments WHERE id = $1', [id]);
-  return rows[0] === undefined ? undefined : toSegment(rows[0]);
-}
-
 /** Segments in id order after `after`: the scrubber's walk. */
 export async function listSegments(pool: pg.Pool, after: string | undefined, limit: number) {
   const { rows } = await pool.query<SegmentRow>(

@@ -10,6 +10,7 @@ import {
   renderVersioningConfiguration,
   validateBucketName,
 } from '../../domain/s3/index.ts';
+import { S3Error } from '../../domain/s3-error.ts';
 import { noSuchKey } from '../not-found.ts';
 import { ownerOf } from '../owner.ts';
 import { readSmallBody } from '../read-small-body.ts';
@@ -27,9 +28,10 @@ export async function listBuckets({ deps, auth, reply }: S3Call): Promise<void> 
   );
 }
 
-export async function createBucket({ deps, auth, bucket, request, reply }: S3Call): Promise<void> {
+export async function createBucket(call: S3Call): Promise<void> {
+  const { deps, auth, bucket, reply } = call;
   validateBucketName(bucket);
-  const body = await readSmallBody(request.raw, XML_BODY_LIMITS.configuration);
+  const body = await readSmallBody(call, XML_BODY_LIMITS.configuration);
   // The location constraint is read for its validation only: this store has one region.
   if (body.length > 0) parseCreateBucketConfiguration(body);
   await store.createBucket(deps.pool, bucket, auth.accessKeyId);
@@ -58,8 +60,8 @@ export async function getBucketVersioning({ deps, bucket, reply }: S3Call): Prom
 }
 
 export async function putBucketVersioning(call: S3Call): Promise<void> {
-  const { deps, bucket, request, reply } = call;
-  const body = await readSmallBody(request.raw, XML_BODY_LIMITS.configuration);
+  const { deps, bucket, reply } = call;
+  const body = await readSmallBody(call, XML_BODY_LIMITS.configuration);
   const { status } = parseVersioningConfiguration(body);
   if (status === undefined) await store.findBucket(deps.pool, bucket);
   else await store.setVersioning(deps.pool, bucket, status === 'Enabled' ? 'enabled' : 'suspended');
@@ -71,6 +73,19 @@ export async function getAcl({ deps, auth, bucket, key, reply }: S3Call): Promis
   const found = await store.findBucket(deps.pool, bucket);
   if (key !== '') await requireObject(deps.pool, bucket, key);
   sendXml(reply, renderAccessControlPolicy(ownerOf(key === '' ? found.owner : auth.accessKeyId)));
+}
+
+/**
+ * PutBucketAcl and PutObjectAcl: not supported (there is one identity, owning everything). It
+ * must be routed all the same: as a plain PUT, `?acl` would overwrite the object with its body.
+ */
+export function putAcl(): Promise<void> {
+  return Promise.reject(
+    new S3Error(
+      'NotImplemented',
+      'Setting ACLs is not implemented: the owner has FULL_CONTROL, the only ACL there is.',
+    ),
+  );
 }
 
 async function requireObject(pool: S3Call['deps']['pool'], bucket: string, key: string) {

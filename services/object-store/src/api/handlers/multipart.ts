@@ -10,6 +10,7 @@ import {
 } from '../../adapters/metadata/multipart.ts';
 import type { UploadedPart } from '../../adapters/metadata/multipart.ts';
 import { readObject } from '../../data-path/read-object.ts';
+import { NULL_VERSION_ID } from '../../domain/object-version.ts';
 import { writeSegment } from '../../data-path/write-segment.ts';
 import { createMultiHasher } from '../../domain/checksums/index.ts';
 import {
@@ -122,15 +123,19 @@ export async function uploadPartCopy(call: S3Call): Promise<void> {
   const etag = md5.digests().get('MD5')!.toString('hex');
   const size = original.size === 0 ? 0 : range.end - range.start + 1;
   await putPart(deps.pool, target, { partNumber, size, etag, checksums: {}, segment });
-  reply.headers(versionIdHeader(original.versionId));
+  // The source's version goes in x-amz-copy-source-version-id (as CopyObject says it); an
+  // upload part has no version of its own, so x-amz-version-id would misname it.
+  if (original.versionId !== NULL_VERSION_ID) {
+    reply.header('x-amz-copy-source-version-id', original.versionId);
+  }
   sendXml(reply, renderCopyPartResult({ etag, lastModified: new Date() }));
 }
 
 export async function completeMultipartUpload(call: S3Call): Promise<void> {
-  const { deps, bucket, key, query, request, reply } = call;
+  const { deps, bucket, key, query, reply } = call;
   const uploadId = stringParam(query.uploadId) ?? '';
   const requested = parseCompleteMultipartUpload(
-    await readSmallBody(request.raw, XML_BODY_LIMITS.completeMultipartUpload),
+    await readSmallBody(call, XML_BODY_LIMITS.completeMultipartUpload),
   );
   const { versionId, version } = await completeUpload(
     deps.pool,

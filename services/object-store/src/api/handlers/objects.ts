@@ -161,14 +161,9 @@ export async function deleteObject({ deps, bucket, key, query, reply }: S3Call):
 }
 
 /** DeleteObjects: up to 1000 keys, each deleted on its own; failures are listed, not thrown. */
-export async function deleteObjects({
-  deps,
-  bucket,
-  headers,
-  request,
-  reply,
-}: S3Call): Promise<void> {
-  const body = await readSmallBody(request.raw, XML_BODY_LIMITS.deleteObjects);
+export async function deleteObjects(call: S3Call): Promise<void> {
+  const { deps, bucket, headers, reply } = call;
+  const body = await readSmallBody(call, XML_BODY_LIMITS.deleteObjects);
   verifySmallBody(body, headers);
   const { quiet, objects } = parseDeleteObjects(body);
   await findBucket(deps.pool, bucket);
