@@ -6,7 +6,7 @@ import type { HashPool } from '../adapters/hash-worker/index.ts';
 import { checkChecksums, planChecksums } from '../domain/checksums/index.ts';
 import type { HashName, VerifiedChecksum } from '../domain/checksums/index.ts';
 import { S3Error } from '../domain/s3-error.ts';
-import { isStreaming } from '../domain/sigv4/index.ts';
+import { checkPayloadSha256, isStreaming } from '../domain/sigv4/index.ts';
 import type { AuthContext, RequestHeaders } from '../domain/sigv4/index.ts';
 import { headerValue } from '../domain/sigv4/request-headers.ts';
 
@@ -88,20 +88,6 @@ export function receiveBody(
       return { size, md5Hex: received.get('MD5')!.toString('hex'), checksum };
     },
   };
-}
-
-/**
- * The `signed` payload mode: the signature covered `x-amz-content-sha256`, so only a body with
- * that SHA-256 is the one the client signed; known only at the end, hence stream, then commit.
- */
-function checkPayloadSha256(expected: string, digest: Buffer): void {
-  const computed = digest.toString('hex');
-  if (computed === expected.toLowerCase()) return;
-  throw new S3Error(
-    'XAmzContentSHA256Mismatch',
-    "The provided 'x-amz-content-sha256' header does not match what was computed.",
-    { fields: { ClientComputedContentSHA256: expected, S3ComputedContentSHA256: computed } },
-  );
 }
 
 /** The payload length the client announced; S3 requires one (no bare chunked uploads). */

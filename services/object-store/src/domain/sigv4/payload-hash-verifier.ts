@@ -17,20 +17,17 @@ export function createPayloadHashVerifier(expectedSha256: string): PayloadHashVe
   const hasher = createHasher('SHA256');
   return {
     update: (chunk) => hasher.update(chunk),
-    verify: () => {
-      const computed = hasher.digest().toString('hex');
-      if (computed !== expectedSha256.toLowerCase()) {
-        throw new S3Error(
-          'XAmzContentSHA256Mismatch',
-          "The provided 'x-amz-content-sha256' header does not match what was computed.",
-          {
-            fields: {
-              ClientComputedContentSHA256: expectedSha256,
-              S3ComputedContentSHA256: computed,
-            },
-          },
-        );
-      }
-    },
+    verify: () => checkPayloadSha256(expectedSha256, hasher.digest()),
   };
+}
+
+/** Throws XAmzContentSHA256Mismatch unless `digest` is the SHA-256 the client signed. */
+export function checkPayloadSha256(expectedSha256: string, digest: Buffer): void {
+  const computed = digest.toString('hex');
+  if (computed === expectedSha256.toLowerCase()) return;
+  throw new S3Error(
+    'XAmzContentSHA256Mismatch',
+    "The provided 'x-amz-content-sha256' header does not match what was computed.",
+    { fields: { ClientComputedContentSHA256: expectedSha256, S3ComputedContentSHA256: computed } },
+  );
 }
