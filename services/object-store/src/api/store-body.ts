@@ -1,5 +1,5 @@
 import type { Segment } from '../domain/object-version.ts';
-import { shardIdOf } from '../data-path/storage-nodes.ts';
+import { deleteSegmentShards } from '../data-path/storage-nodes.ts';
 import type { StorageNodes } from '../data-path/storage-nodes.ts';
 import { writeSegment } from '../data-path/write-segment.ts';
 import { receiveBody } from './receive-body.ts';
@@ -30,12 +30,7 @@ export async function storeBody(
   }
 }
 
-/** Best effort: a shard left behind is an orphan the cleaner removes later. */
+/** Best effort and not awaited: the request's answer does not wait for the nodes. */
 export function discardSegment(segment: Segment, nodes: StorageNodes): void {
-  segment.nodes.forEach((nodeId, index) => {
-    nodes
-      .get(nodeId)
-      ?.deleteShard(shardIdOf(segment.id, index))
-      .catch(() => undefined);
-  });
+  void deleteSegmentShards(segment, nodes);
 }

@@ -7,3 +7,21 @@ export type StorageNodes = ReadonlyMap<string, StorageNodeClient>;
 export function shardIdOf(segmentId: string, index: number): string {
   return `${segmentId}.${index}`;
 }
+
+/**
+ * Deletes every shard of a segment, best effort: a shard a node cannot delete now (it is down)
+ * has no segment row any more, so the cleaner takes it later as an orphan.
+ */
+export async function deleteSegmentShards(
+  segment: { id: string; nodes: readonly string[] },
+  nodes: StorageNodes,
+): Promise<void> {
+  await Promise.all(
+    segment.nodes.map(async (nodeId, index) => {
+      await nodes
+        .get(nodeId)
+        ?.deleteShard(shardIdOf(segment.id, index))
+        .catch(() => undefined);
+    }),
+  );
+}

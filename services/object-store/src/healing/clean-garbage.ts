@@ -4,7 +4,7 @@ import {
   existingSegmentIds,
   listUnreferencedSegments,
 } from '../adapters/metadata/segments.ts';
-import { shardIdOf } from '../data-path/storage-nodes.ts';
+import { deleteSegmentShards } from '../data-path/storage-nodes.ts';
 import type { StorageNodes } from '../data-path/storage-nodes.ts';
 
 const BATCH = 200;
@@ -21,14 +21,7 @@ export async function removeGarbageSegments(pool: pg.Pool, nodes: StorageNodes):
     for (const segment of segments) {
       if (!(await deleteSegmentIfUnreferenced(pool, segment.id))) continue;
       removed += 1;
-      await Promise.all(
-        segment.nodes.map(async (nodeId, index) => {
-          await nodes
-            .get(nodeId)
-            ?.deleteShard(shardIdOf(segment.id, index))
-            .catch(() => undefined);
-        }),
-      );
+      await deleteSegmentShards(segment, nodes);
     }
     if (segments.length < BATCH) return removed;
   }

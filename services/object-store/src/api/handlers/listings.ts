@@ -17,30 +17,36 @@ import {
   renderListObjectsV2,
   renderListVersions,
 } from '../../domain/s3/index.ts';
+import type { ListObjectsRequest, ObjectEntry, ObjectsPage } from '../../domain/s3/index.ts';
 import { ownerOf } from '../owner.ts';
 import type { S3Call } from '../s3-call.ts';
 import { sendXml } from '../send-xml.ts';
 
 export async function listObjectsV2({ deps, bucket, query, reply }: S3Call): Promise<void> {
   const request = parseListObjectsV2Query(query);
-  const { owner } = await findBucket(deps.pool, bucket);
-  const page = await listObjectsPage(request, scanLatestObjects(deps.pool, bucket));
-  const withOwner = {
-    ...page,
-    contents: page.contents.map((entry) => ({ ...entry, owner: ownerOf(owner) })),
-  };
-  sendXml(reply, renderListObjectsV2(bucket, request, withOwner));
+  sendXml(
+    reply,
+    renderListObjectsV2(bucket, request, await currentObjectsPage(deps, bucket, request)),
+  );
 }
 
 export async function listObjectsV1({ deps, bucket, query, reply }: S3Call): Promise<void> {
   const request = parseListObjectsV1Query(query);
+  sendXml(
+    reply,
+    renderListObjectsV1(bucket, request, await currentObjectsPage(deps, bucket, request)),
+  );
+}
+
+/** One page of the bucket's current objects, each owned by the bucket's owner. */
+async function currentObjectsPage(
+  deps: S3Call['deps'],
+  bucket: string,
+  request: ListObjectsRequest,
+): Promise<ObjectsPage<ObjectEntry>> {
   const { owner } = await findBucket(deps.pool, bucket);
   const page = await listObjectsPage(request, scanLatestObjects(deps.pool, bucket));
-  const withOwner = {
-    ...page,
-    contents: page.contents.map((entry) => ({ ...entry, owner: ownerOf(owner) })),
-  };
-  sendXml(reply, renderListObjectsV1(bucket, request, withOwner));
+  return { ...page, contents: page.contents.map((entry) => ({ ...entry, owner: ownerOf(owner) })) };
 }
 
 export async function listObjectVersions({ deps, bucket, query, reply }: S3Call): Promise<void> {
