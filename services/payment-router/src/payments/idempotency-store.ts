@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { ConflictError } from '@scale-models/errors';
+import type pg from 'pg';
+
+type Queryable = Pick<pg.Pool, 'query'>;
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+/** What claiming a key found. */
+export type Claim =
+  /** Ours to execute; `paymentId` is set when an earlier execution got that far and died. */
+  | { kind: 'execute'; paymentId: string | null }
+  | { kind: 'replay'; response: StoredResponse };
+
+export const KEY_LIFETIME_HOURS = 24;
+
+/** SHA-256 of what makes two requests "the same": method, path and canonical JSON body. */
+export function requestFingerprint(method: string, path: string, body: unknown): Buffer {
+  return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body)}`).digest();
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * Stripe's idempotency semantics on PostgreSQL. The INSERT ... ON CONFLICT decides, under the
+ * primary key's lock, which of any number of concurrent requests executes: exactly one gets
+ * the row. A key older than 24 hours is taken over as new. A key whose executor died (its
+ * lease ran out) is taken over by the next retry, which resumes rather than redoes the work.
+ */
+export class IdempotencyStore {
+  private readonly pool: Queryable;
+  private readonly leaseMs: number;
+
+  constructor(pool: Queryable, leaseMs: number) {
+    this.pool = pool;
+    this.leaseMs = leaseMs;
+  }
+
+  async claim(merchantId: string, key: string, fingerprint: Buffer): Promise<Claim> {
+    let { rows } = await this.pool.query<KeyRow>(CLAIM, [merchantId, key, fingerprint, this.leaseMs]);
+    // A row committed by a concurrent claim after this statement's snapshot is not visible
+    // to its SELECT part: read it again in a statement of its own.
+    if (rows.length === 0) ({ rows } = await this.pool.query<KeyRow>(READ, [merchantId, key]));
+    const row = rows[0]!;
+    if (row.taken) return { kind: 'execute', paymentId: row.payment_id };
+    if (!row.request_sha256.equals(fingerprint)) {
+      throw new UnprocessableKeyError();
+    }
+    if (row.state === 'done') {
+      return { kind: 'replay', response: { status: row.response_status!, body: row.response_body } };
+    }
+    throw new ConflictError(
+      'idempotency.in_flight',
+      'A request with this Idempotency-Key is still being processed; retry later.',
+    );
+  }
+
+  async bindPayment(client: Pick<pg.PoolClient, 'query'>, merchantId: string, key: string, paymentId: string) {
+    await client.query(
+      'UPDATE idempotency_keys SET payment_id = $3 WHERE merchant_id = $1 AND key = $2',
+      [merchantId, key, paymentId],
+    );
+  }
+
+  async complete(merchantId: string, key: string, response: StoredResponse): Promise<void> {
+    await this.pool.query(
+      `UPDATE idempotency_keys SET state = 'done', response_status = $3, response_body = $4
+       WHERE merchant_id = $1 AND key = $2`,
+      [merchantId, key, response.status, JSON.stringify(response.body)],
+    );
+  }
+
+  /** Completes the key of the request that created a payment the recovery job resolved. */
+  async completeForPayment(paymentId: string, response: StoredResponse): Promise<void> {
+    await this.pool.query(
+      `UPDATE idempotency_keys SET state = 'done', response_status = $2, response_body = $3
+       WHERE payment_id = $1 AND state = 'in_flight'`,
+      [paymentId, response.status, JSON.stringify(response.body)],
+    );
+  }
+
+  /** Lets the next retry take the key over at once (the work may be resumed, not redone). */
+  async release(merchantId: string, key: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE idempotency_keys SET locked_until = now() WHERE merchant_id = $1 AND key = $2 AND state = 'in_flight'`,
+      [merchantId, key],
+    );
+  }
+
+  /** Drops keys past their lifetime (a key is also taken over as new when found expired). */
+  async purgeExpired(): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => ${KEY_LIFETIME_HOURS})`,
+    );
+    return rowCount ?? 0;
+  }
+}
+
+interface KeyRow {
+  taken: boolean;
+  request_sha256: Buffer;
+  state: 'in_flight' | 'done';
+  payment_id: string | null;
+  response_status: number | null;
+  response_body: unknown;
+}
+
+/** 422: the key was used before with a different request. */
+export class UnprocessableKeyError extends Error {
+  readonly code = 'idempotency.key_reused';
+  constructor() {
+    super('This Idempotency-Key was used with a different request; use a new key.');
+  }
+}
+
+// One statement: take a new key, an expired one (as new) or one whose executor's lease ran
+// out (keeping what it recorded), else return the existing row untouched.
+const CLAIM = `
+WITH taken AS (
+  INSERT INTO idempotency_keys AS k (merchant_id, key, request_sha256, state, locked_until)
+  VALUES ($1, $2, $3, 'in_flight', now() + make_interval(secs => $4::int / 1000.0))
+  ON CONFLICT (merchant_id, key) DO UPDATE SET
+    request_sha256 = CASE WHEN k.created_at < now() - interval '${KEY_LIFETIME_HOURS} hours'
+                          THEN EXCLUDED.request_sha256 ELSE k.request_sha256 END,
+    payment_id = CASE WHEN k.created_at < now() - interval '${KEY_LIFETIME_HOURS} hours'
+                      THEN NULL ELSE k.payment_id END,
+    created_at = CASE WHEN k.created_at < now() - interval '${KEY_LIFETIME_HOURS} hours'
+                      THEN now() ELSE k.created_at END,
+    state = 'in_flight',
+    response_status = NULL,
+    response_body = NULL,
+    locked_until = EXCLUDED.locked_until
+  WHERE k.created_at < now() - interval '${KEY_LIFETIME_HOURS} hours'
+     OR (k.state = 'in_flight' AND k.locked_until < now() AND k.request_sha256 = EXCLUDED.request_sha256)
+  RETURNING true AS taken, request_sha256, state, payment_id, response_status, response_body
+)
+SELECT * FROM taken
+UNION ALL
+SELECT false, request_sha256, state, payment_id, response_status, response_body
+FROM idempotency_keys WHERE merchant_id = $1 AND key = $2 AND NOT EXISTS (SELECT 1 FROM taken)`;
+
+const READ = `SELECT false AS taken, request_sha256, state, payment_id, response_status, response_body
+FROM idempotency_keys WHERE merchant_id = $1 AND key = $2`;
