@@ -72,7 +72,8 @@ CREATE INDEX payments_processing ON payments (lease_until) WHERE status = 'proce
 -- Append-only history: one row per transition, written by the trigger below.
 CREATE TABLE payment_events (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  payment_id uuid NOT NULL REFERENCES payments,
+  -- Deferred: the BEFORE INSERT trigger records the first event before the payment row exists.
+  payment_id uuid NOT NULL REFERENCES payments DEFERRABLE INITIALLY DEFERRED,
   from_status text,
   to_status text NOT NULL,
   captured_amount bigint NOT NULL,
