@@ -39,11 +39,11 @@ export async function runIdempotent(
     claim = await store.claim(merchantId, key, requestFingerprint(request.method, path, fingerprintBody));
   } catch (error) {
     if (!(error instanceof UnprocessableKeyError)) throw error;
-    return sendJson(reply, 422, problemBody(request, 422, error.code, error.message), true);
+    return sendJson(reply, 422, problemBody(request, 422, error.code, error.message));
   }
   if (claim.kind === 'replay') {
     reply.header('idempotent-replayed', 'true');
-    return sendJson(reply, claim.response.status, claim.response.body, claim.response.status >= 400);
+    return sendJson(reply, claim.response.status, claim.response.body);
   }
   let outcome: Outcome;
   try {
@@ -58,7 +58,7 @@ export async function runIdempotent(
   }
   if (outcome.final) await store.complete(merchantId, key, outcome);
   else await store.release(merchantId, key);
-  return sendJson(reply, outcome.status, outcome.body, outcome.status >= 400);
+  return sendJson(reply, outcome.status, outcome.body);
 }
 
 function problemBody(
@@ -70,7 +70,7 @@ function problemBody(
 ) {
   return {
     ...details,
-    type: `urn:scale-models:problem:${code}`,
+    type: `${PROBLEM_TYPE}${code}`,
     title: STATUS_CODES[status] ?? 'Error',
     status,
     detail,
@@ -80,7 +80,11 @@ function problemBody(
   };
 }
 
-function sendJson(reply: FastifyReply, status: number, body: unknown, problem: boolean): FastifyReply {
+const PROBLEM_TYPE = 'urn:scale-models:problem:';
+
+function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  // A declined payment (402) is a payment, not a problem document.
+  const problem = String((body as { type?: unknown }).type).startsWith(PROBLEM_TYPE);
   return reply
     .code(status)
     .type(problem ? 'application/problem+json; charset=utf-8' : 'application/json; charset=utf-8')
