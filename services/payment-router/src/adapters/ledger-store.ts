@@ -12,9 +12,15 @@ type Queryable = Pick<pg.PoolClient, 'query'>;
  */
 export class LedgerStore {
   private readonly knownAccounts = new Set<string>();
+  private readonly pool: Queryable;
+
+  /** `pool` creates accounts outside the caller's transaction, so a rollback cannot undo one this cache remembers. */
+  constructor(pool: Queryable) {
+    this.pool = pool;
+  }
 
   async post(client: Queryable, transfers: readonly Transfer[]): Promise<string[]> {
-    await this.ensureAccounts(client, transfers);
+    await this.ensureAccounts(transfers);
     const entries = transfers.flatMap((transfer) =>
       transfer.entries.map((entry) => ({ transfer: transfer.id, ...entry })),
     );
@@ -39,7 +45,7 @@ export class LedgerStore {
     }
   }
 
-  private async ensureAccounts(client: Queryable, transfers: readonly Transfer[]): Promise<void> {
+  private async ensureAccounts(transfers: readonly Transfer[]): Promise<void> {
     const missing = new Map<string, LedgerAccount>();
     for (const { entries } of transfers) {
       for (const { account } of entries) {
@@ -48,7 +54,7 @@ export class LedgerStore {
     }
     if (missing.size === 0) return;
     const list = [...missing.values()];
-    await client.query(
+    await this.pool.query(
       `INSERT INTO ledger_accounts (code, currency, allow_negative)
        SELECT * FROM unnest($1::text[], $2::char(3)[], $3::boolean[]) ON CONFLICT DO NOTHING`,
       [list.map((a) => a.code), list.map((a) => a.currency), list.map((a) => a.allowNegative)],

@@ -48,7 +48,7 @@ export async function createPaymentDeps(setup: PaymentSetup): Promise<PaymentDep
     pool,
     merchants,
     vault: new CardVault(setup.vaultKey),
-    ledger: new LedgerStore(),
+    ledger: new LedgerStore(pool),
     psps: new Map(contracts.map((c) => [c.name, new PspClient(c.name, setup.pspUrls.get(c.name)!, setup.pspTimeoutMs)])),
     routing: new RoutingEngine({ psps: contracts, rules: setup.rules, strategy: setup.strategy, random: setup.random ?? Math.random }),
     velocity: createVelocityStore(setup.redis),

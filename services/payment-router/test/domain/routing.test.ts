@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { chooseRoute, feeOf } from '../../src/domain/routing/choose-route.ts';
+import type { PspProfile, RouteInputs } from '../../src/domain/routing/choose-route.ts';
+import { CircuitBreaker } from '../../src/domain/routing/circuit-breaker.ts';
+import { mayCascade } from '../../src/domain/routing/decline.ts';
+import { sampleBeta, seededRandom } from '../../src/domain/routing/random.ts';
+import { SuccessRates } from '../../src/domain/routing/success-rates.ts';
+
+const psps: PspProfile[] = [
+  { name: 'cheap', feeBps: 100, feeFixed: 0, currencies: ['EUR', 'USD'], brands: ['visa'] },
+  { name: 'dear', feeBps: 300, feeFixed: 0, currencies: ['EUR'], brands: ['visa', 'amex'] },
+];
+const payment = { amount: 10_000, currency: 'EUR', brand: 'visa', country: 'DE', bin: '424242' };
+
+function inputs(overrides: Partial<RouteInputs> = {}): RouteInputs {
+  return { payment, psps, rules: [], rates: new SuccessRates(50), breakers: new Map(), strategy: 'success_rate', now: 0, random: seededRandom(7), ...overrides };
+}
+
+describe('routing', () => {
+  it('prefers the PSP that approves more once it has learnt, and keeps exploring', () => {
+    const rates = new SuccessRates(50);
+    for (let i = 0; i < 50; i++) {
+      rates.record(payment, 'cheap', i % 10 < 7);
+      rates.record(payment, 'dear', i % 10 !== 0);
+    }
+    const random = seededRandom(1);
+    const firsts = Array.from({ length: 1000 }, () => chooseRoute(inputs({ rates, random })).candidates[0]!.psp);
+    const dearShare = firsts.filter((psp) => psp === 'dear').length / 1000;
+    expect(dearShare).toBeGreaterThan(0.9);
+    expect(dearShare).toBeLessThan(1);
+  });
+
+  it('forgets outcomes older than its window', () => {
+    const rates = new SuccessRates(10);
+    for (let i = 0; i < 10; i++) rates.record(payment, 'cheap', false);
+    for (let i = 0; i < 10; i++) rates.record(payment, 'cheap', true);
+    expect(rates.counts(payment, 'cheap')).toEqual({ approved: 10, declined: 0 });
+  });
+
+  it('chooses the cheaper PSP when both approve alike (cost-aware)', () => {
+    const rates = new SuccessRates(200);
+    for (let i = 0; i < 200; i++) {
+      rates.record(payment, 'cheap', i % 20 !== 0);
+      rates.record(payment, 'dear', i % 20 !== 0);
+    }
+    const random = seededRandom(3);
+    const firsts = Array.from({ length: 500 }, () => chooseRoute(inputs({ rates, random })).candidates[0]!.psp);
+    expect(firsts.filter((psp) => psp === 'cheap').length).toBeGreaterThan(250);
+    expect(feeOf(psps[0]!, 10_000)).toBe(100);
+  });
+
+  it('applies only, exclude and prefer rules and explains them', () => {
+    const only = chooseRoute(inputs({ rules: [{ name: 'eur-dear', when: { currency: 'EUR' }, only: ['dear'] }] }));
+    expect(only.candidates.map((c) => c.psp)).toEqual(['dear']);
+    expect(only.reasons).toContain('cheap: excluded by rule eur-dear');
+    const bin = chooseRoute(inputs({ rules: [{ name: 'bin', when: { binPrefix: '4242' }, exclude: ['dear'] }] }));
+    expect(bin.candidates.map((c) => c.psp)).toEqual(['cheap']);
+    const prefer = chooseRoute(inputs({ strategy: 'static', rules: [{ name: 'contract', when: {}, prefer: 'dear' }] }));
+    expect(prefer.candidates.map((c) => c.psp)).toEqual(['dear', 'cheap']);
+    const amex = chooseRoute(inputs({ payment: { ...payment, brand: 'amex' } }));
+    expect(amex.candidates.map((c) => c.psp)).toEqual(['dear']);
+  });
+
+  it('cascades only after soft declines, timeouts and refusals to take the request', () => {
+    expect(mayCascade({ kind: 'soft_decline', code: 'try_again_later' })).toBe(true);
+    expect(mayCascade({ kind: 'timeout' })).toBe(true);
+    expect(mayCascade({ kind: 'unavailable' })).toBe(true);
+    expect(mayCascade({ kind: 'hard_decline', code: 'stolen_card' })).toBe(false);
+    expect(mayCascade({ kind: 'unknown', reason: 'inquiry failed' })).toBe(false);
+    expect(mayCascade({ kind: 'approved', pspChargeId: 'ch_1' })).toBe(false);
+  });
+
+  it('samples Beta draws with the right mean', () => {
+    const random = seededRandom(11);
+    const draws = Array.from({ length: 4000 }, () => sampleBeta(9, 3, random));
+    const mean = draws.reduce((a, b) => a + b, 0) / draws.length;
+    expect(mean).toBeCloseTo(0.75, 1);
+  });
+});
+
+describe('circuit breaker', () => {
+  it('opens on failures, lets one probe through after the cool-down, closes on its success', () => {
+    const breaker = new CircuitBreaker({ window: 10, minimumCalls: 4, failureRate: 0.5, openMs: 1000 });
+    for (let i = 0; i < 4; i++) breaker.record(false, 0);
+    expect(breaker.state(0)).toBe('open');
+    expect(breaker.allows(500)).toBe(false);
+    expect(breaker.allows(1000)).toBe(true);
+    expect(breaker.allows(1000)).toBe(false);
+    breaker.record(false, 1001);
+    expect(breaker.state(1001)).toBe('open');
+    expect(breaker.allows(2001)).toBe(true);
+    breaker.record(true, 2002);
+    expect(breaker.state(2002)).toBe('closed');
+    const rest = chooseRoute(inputs({ breakers: new Map([['cheap', (() => { const b = new CircuitBreaker({ window: 2, minimumCalls: 1, failureRate: 0.5, openMs: 10 }); b.record(false, 0); return b; })()]]) }));
+    expect(rest.candidates.map((c) => c.psp)).toEqual(['dear']);
+    expect(rest.reasons).toContain('cheap: circuit open');
+  });
+});
