@@ -2,14 +2,18 @@ import { Type } from '@scale-models/service-kit';
 import type { Static } from '@scale-models/service-kit';
 
 const LogLevel = Type.Union(
-  ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+  ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) =>
+    Type.Literal(level),
+  ),
   { default: 'info' },
 );
 
 export const PspSimulatorConfigSchema = Type.Object({
   PSP_NAME: Type.Union([Type.Literal('atlas'), Type.Literal('borealis'), Type.Literal('cygnus')]),
   PORT: Type.Integer({ default: 7801, minimum: 0, maximum: 65535 }),
-  SEED: Type.Optional(Type.Integer({ description: 'seed of the outcome generator; random when unset' })),
+  SEED: Type.Optional(
+    Type.Integer({ description: 'seed of the outcome generator; random when unset' }),
+  ),
   LATENCY_SCALE: Type.Number({ default: 1, minimum: 0, description: '0.1 = ten times faster' }),
   LATE_ANSWER_MS: Type.Integer({ default: 10_000, minimum: 0 }),
   LOG_LEVEL: LogLevel,
@@ -39,7 +43,11 @@ export const RouterConfigSchema = Type.Object({
   ROUTING_RULES: Type.String({ default: '[]', description: 'JSON array of routing rules' }),
   PSP_TIMEOUT_MS: Type.Integer({ default: 2_000, minimum: 10 }),
   RECOVERY_INTERVAL_MS: Type.Integer({ default: 5_000, minimum: 50 }),
-  LEASE_MS: Type.Integer({ default: 15_000, minimum: 100, description: 'how long a request owns a payment' }),
+  LEASE_MS: Type.Integer({
+    default: 15_000,
+    minimum: 100,
+    description: 'how long a request owns a payment',
+  }),
   CRASH_AT: Type.Optional(
     Type.Literal('after_psp_approval', { description: 'test only: SIGKILL self at this point' }),
   ),

@@ -18,7 +18,18 @@ export interface PaymentEventData {
 
 const schema = {
   type: 'object',
-  required: ['paymentId', 'merchantId', 'status', 'amount', 'currency', 'capturedAmount', 'refundedAmount', 'psp', 'eventAmount', 'declineCode'],
+  required: [
+    'paymentId',
+    'merchantId',
+    'status',
+    'amount',
+    'currency',
+    'capturedAmount',
+    'refundedAmount',
+    'psp',
+    'eventAmount',
+    'declineCode',
+  ],
   properties: {
     paymentId: { type: 'string', format: 'uuid' },
     merchantId: { type: 'string' },
@@ -34,7 +45,14 @@ const schema = {
   additionalProperties: false,
 };
 
-export const PAYMENT_EVENTS = ['authorized', 'declined', 'failed', 'captured', 'voided', 'refunded'] as const;
+export const PAYMENT_EVENTS = [
+  'authorized',
+  'declined',
+  'failed',
+  'captured',
+  'voided',
+  'refunded',
+] as const;
 export type PaymentEventName = (typeof PAYMENT_EVENTS)[number];
 
 /** One contract per payment event: topic `payments.payment.<event>.v1` (the issue's names). */

@@ -7,18 +7,29 @@ const COLUMNS = ['reference', 'psp_charge_id', 'type', 'amount', 'currency', 'fe
 /** The CSV a simulated PSP publishes each day and the reconciliation job reads back. */
 export function writeSettlementFile(lines: readonly SettlementLine[]): string {
   return stringify(
-    lines.map((line) => [line.reference, line.pspChargeId, line.type, line.amount, line.currency, line.fee]),
+    lines.map((line) => [
+      line.reference,
+      line.pspChargeId,
+      line.type,
+      line.amount,
+      line.currency,
+      line.fee,
+    ]),
     { header: true, columns: [...COLUMNS] },
   );
 }
 
 export function readSettlementFile(csv: string): SettlementLine[] {
-  const rows = parse(csv, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  const rows = parse<Record<string, string>>(csv, { columns: true, skip_empty_lines: true });
   return rows.map((row, index) => {
     const type = row.type;
     const amount = Number(row.amount);
     const fee = Number(row.fee);
-    if ((type !== 'capture' && type !== 'refund') || !Number.isInteger(amount) || !Number.isInteger(fee)) {
+    if (
+      (type !== 'capture' && type !== 'refund') ||
+      !Number.isInteger(amount) ||
+      !Number.isInteger(fee)
+    ) {
       throw new Error(`settlement file line ${index + 2} is malformed`);
     }
     return {

@@ -2,13 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDatabase, eventually, kafka as kafkaServer, redis as redisServer } from '@scale-models/testkit';
+import {
+  createTestDatabase,
+  eventually,
+  kafka as kafkaServer,
+  redis as redisServer,
+} from '@scale-models/testkit';
 import type { TestDatabase } from '@scale-models/testkit';
 import type { PaymentView } from '../src/payments/payment-view.ts';
 import { paymentEvents } from '../src/contracts.ts';
 import type { PspName, ServiceProcess } from './support/processes.ts';
 import { chargesAt, freePort, pspUrls, startProcess, startPsps } from './support/processes.ts';
-import { headers, MERCHANT_KEYS, OPERATOR_KEY, paymentBody, VAULT_KEY } from './support/router-harness.ts';
+import {
+  headers,
+  MERCHANT_KEYS,
+  OPERATOR_KEY,
+  paymentBody,
+  VAULT_KEY,
+} from './support/router-harness.ts';
 
 let psps: Map<PspName, ServiceProcess>;
 let database: TestDatabase;
@@ -55,9 +66,18 @@ it('a router killed between the PSP approval and the commit resolves the payment
   const port = await freePort();
   const crashing = await startRouterProcess(port, { CRASH_AT: 'after_psp_approval' });
   const key = randomUUID();
-  const body = JSON.stringify(paymentBody({ card: { number: '4242424242424242', expMonth: 12, expYear: 2031 }, customer: { country: 'DE', ip: '192.0.2.1' } }));
+  const body = JSON.stringify(
+    paymentBody({
+      card: { number: '4242424242424242', expMonth: 12, expYear: 2031 },
+      customer: { country: 'DE', ip: '192.0.2.1' },
+    }),
+  );
   const send = () =>
-    fetch(`${crashing.url}/v1/payments`, { method: 'POST', headers: { ...headers(key), 'content-type': 'application/json' }, body });
+    fetch(`${crashing.url}/v1/payments`, {
+      method: 'POST',
+      headers: { ...headers(key), 'content-type': 'application/json' },
+      body,
+    });
   await expect(send()).rejects.toThrow();
   await crashing.exited();
 
@@ -72,35 +92,61 @@ it('a router killed between the PSP approval and the commit resolves the payment
 
   const restarted = await startRouterProcess(port);
   await eventually(async () => {
-    const { rows } = await pool.query<{ status: string }>('SELECT status FROM payments WHERE id = $1', [paymentId]);
+    const { rows } = await pool.query<{ status: string }>(
+      'SELECT status FROM payments WHERE id = $1',
+      [paymentId],
+    );
     expect(rows[0]!.status).toBe('captured');
   });
-  const retry = await fetch(`${restarted.url}/v1/payments`, { method: 'POST', headers: { ...headers(key), 'content-type': 'application/json' }, body });
+  const retry = await fetch(`${restarted.url}/v1/payments`, {
+    method: 'POST',
+    headers: { ...headers(key), 'content-type': 'application/json' },
+    body,
+  });
   expect(retry.status).toBe(201);
   expect(((await retry.json()) as PaymentView).id).toBe(paymentId);
 
   expect(await chargesAt(psps.get('atlas')!, attemptId)).toBe(1);
   const { rows: payments } = await pool.query('SELECT id FROM payments');
   expect(payments).toHaveLength(1);
-  const { rows: transfers } = await pool.query<{ kind: string }>('SELECT kind FROM ledger_transfers WHERE payment_id = $1 ORDER BY kind', [paymentId]);
+  const { rows: transfers } = await pool.query<{ kind: string }>(
+    'SELECT kind FROM ledger_transfers WHERE payment_id = $1 ORDER BY kind',
+    [paymentId],
+  );
   expect(transfers.map((t) => t.kind)).toEqual(['authorize', 'capture']);
-  const books = await fetch(`${restarted.url}/v1/ledger/trial-balance`, { headers: { authorization: `Bearer ${OPERATOR_KEY}` } });
-  const trial = (await books.json()) as { totals: Record<string, number>; driftedAccounts: string[] };
+  const books = await fetch(`${restarted.url}/v1/ledger/trial-balance`, {
+    headers: { authorization: `Bearer ${OPERATOR_KEY}` },
+  });
+  const trial = (await books.json()) as {
+    totals: Record<string, number>;
+    driftedAccounts: string[];
+  };
   expect(trial.totals).toEqual({ EUR: 0 });
   expect(trial.driftedAccounts).toEqual([]);
 
   // The recovered payment's events leave through the outbox to Kafka.
   const { brokers } = await kafkaServer();
-  const consumer = new Kafka({ brokers, clientId: 'payment-router-crash-test', logLevel: 0 }).consumer({ groupId: `crash-test-${randomUUID()}` });
+  const consumer = new Kafka({
+    brokers,
+    clientId: 'payment-router-crash-test',
+    logLevel: 0,
+  }).consumer({ groupId: `crash-test-${randomUUID()}` });
   await consumer.connect();
   const seen = new Set<string>();
   try {
-    await consumer.subscribe({ topics: [paymentEvents.authorized.topic, paymentEvents.captured.topic], fromBeginning: true });
+    await consumer.subscribe({
+      topics: [paymentEvents.authorized.topic, paymentEvents.captured.topic],
+      fromBeginning: true,
+    });
     await consumer.run({
-      eachMessage: async ({ topic, message }) => {
-        const contract = topic === paymentEvents.captured.topic ? paymentEvents.captured : paymentEvents.authorized;
+      eachMessage: ({ topic, message }) => {
+        const contract =
+          topic === paymentEvents.captured.topic
+            ? paymentEvents.captured
+            : paymentEvents.authorized;
         const event = contract.decode(message.value);
         if (event.data.paymentId === paymentId) seen.add(topic);
+        return Promise.resolve();
       },
     });
     await eventually(() => expect(seen.size).toBe(2), { timeoutMs: 30_000 });

@@ -4,7 +4,13 @@ import type { PaymentView } from '../src/payments/payment-view.ts';
 import type { ServiceProcess, PspName } from './support/processes.ts';
 import { chargesAt, pspUrls, startPsps } from './support/processes.ts';
 import type { Router } from './support/router-harness.ts';
-import { BOOKS_KEY, OPERATOR_KEY, headers, paymentBody, startRouter } from './support/router-harness.ts';
+import {
+  BOOKS_KEY,
+  OPERATOR_KEY,
+  headers,
+  paymentBody,
+  startRouter,
+} from './support/router-harness.ts';
 
 let psps: Map<PspName, ServiceProcess>;
 let router: Router;
@@ -19,11 +25,21 @@ afterAll(async () => {
 });
 
 async function create(body: unknown, key: string | null = randomUUID()) {
-  return router.app.inject({ method: 'POST', url: '/v1/payments', headers: headers(key ?? undefined), payload: body as object });
+  return router.app.inject({
+    method: 'POST',
+    url: '/v1/payments',
+    headers: headers(key ?? undefined),
+    payload: body as object,
+  });
 }
 
 async function operate(id: string, action: string, body: unknown = {}, key = randomUUID()) {
-  return router.app.inject({ method: 'POST', url: `/v1/payments/${id}/${action}`, headers: headers(key), payload: body as object });
+  return router.app.inject({
+    method: 'POST',
+    url: `/v1/payments/${id}/${action}`,
+    headers: headers(key),
+    payload: body as object,
+  });
 }
 
 async function ledgerRows() {
@@ -34,8 +50,17 @@ async function ledgerRows() {
 }
 
 async function trialBalance() {
-  const response = await router.app.inject({ method: 'GET', url: '/v1/ledger/trial-balance', headers: { authorization: `Bearer ${OPERATOR_KEY}` } });
-  return response.json<{ totals: Record<string, number>; driftedAccounts: string[]; unbalancedTransfers: string[]; accounts: { code: string; balance: number }[] }>();
+  const response = await router.app.inject({
+    method: 'GET',
+    url: '/v1/ledger/trial-balance',
+    headers: { authorization: `Bearer ${OPERATOR_KEY}` },
+  });
+  return response.json<{
+    totals: Record<string, number>;
+    driftedAccounts: string[];
+    unbalancedTransfers: string[];
+    accounts: { code: string; balance: number }[];
+  }>();
 }
 
 /** A payment the PSPs approve: retried with new cards until one is (a PSP may decline). */
@@ -57,10 +82,18 @@ describe('payments', () => {
     expect(view.card.last4).toBe(body.card.number.slice(-4));
     expect(response.body).not.toContain(body.card.number);
     const payment = await approved();
-    expect(payment).toMatchObject({ status: 'captured', capturedAmount: 2500, amount: 2500, currency: 'EUR' });
+    expect(payment).toMatchObject({
+      status: 'captured',
+      capturedAmount: 2500,
+      amount: 2500,
+      currency: 'EUR',
+    });
     expect(payment.routing.attempts.at(-1)?.outcome).toBe('approved');
-    const { rows } = await router.deps.pool.query<{ pan_ciphertext: Buffer }>('SELECT pan_ciphertext FROM card_vault');
-    for (const row of rows) expect(row.pan_ciphertext.toString('latin1')).not.toContain(body.card.number);
+    const { rows } = await router.deps.pool.query<{ pan_ciphertext: Buffer }>(
+      'SELECT pan_ciphertext FROM card_vault',
+    );
+    for (const row of rows)
+      expect(row.pan_ciphertext.toString('latin1')).not.toContain(body.card.number);
   });
 
   it('captures part of a manual authorization, refunds twice, refuses to refund more', async () => {
@@ -68,16 +101,30 @@ describe('payments', () => {
     expect(payment.status).toBe('authorized');
     const captured = await operate(payment.id, 'capture', { amount: 8_000 });
     expect(captured.json()).toMatchObject({ status: 'captured', capturedAmount: 8_000 });
-    expect((await operate(payment.id, 'refunds', { amount: 3_000 })).json()).toMatchObject({ status: 'partially_refunded', refundedAmount: 3_000 });
+    expect((await operate(payment.id, 'refunds', { amount: 3_000 })).json()).toMatchObject({
+      status: 'partially_refunded',
+      refundedAmount: 3_000,
+    });
     const before = await ledgerRows();
     const tooMuch = await operate(payment.id, 'refunds', { amount: 5_001 });
     expect(tooMuch.statusCode).toBe(400);
     expect(tooMuch.json()).toMatchObject({ code: 'refund.exceeds_captured', refundable: 5_000 });
     expect(await ledgerRows()).toEqual(before);
-    expect((await operate(payment.id, 'refunds', {})).json()).toMatchObject({ status: 'refunded', refundedAmount: 8_000 });
-    const history = await router.app.inject({ method: 'GET', url: `/v1/payments/${payment.id}/events`, headers: headers(undefined) });
+    expect((await operate(payment.id, 'refunds', {})).json()).toMatchObject({
+      status: 'refunded',
+      refundedAmount: 8_000,
+    });
+    const history = await router.app.inject({
+      method: 'GET',
+      url: `/v1/payments/${payment.id}/events`,
+      headers: headers(undefined),
+    });
     expect(history.json<{ events: { to: string }[] }>().events.map((event) => event.to)).toEqual([
-      'processing', 'authorized', 'captured', 'partially_refunded', 'refunded',
+      'processing',
+      'authorized',
+      'captured',
+      'partially_refunded',
+      'refunded',
     ]);
   });
 
@@ -90,7 +137,9 @@ describe('payments', () => {
   });
 
   it('declines a card its issuer declines everywhere without cascading', async () => {
-    const response = await create(paymentBody({ card: { number: '4000000000009995', expMonth: 1, expYear: 2031 } }));
+    const response = await create(
+      paymentBody({ card: { number: '4000000000009995', expMonth: 1, expYear: 2031 } }),
+    );
     expect(response.statusCode).toBe(402);
     const view = response.json<PaymentView>();
     expect(view).toMatchObject({ status: 'declined', declineCode: 'insufficient_funds' });
@@ -99,9 +148,17 @@ describe('payments', () => {
 
   it('keeps another merchant out of a payment', async () => {
     const payment = await approved();
-    const response = await router.app.inject({ method: 'GET', url: `/v1/payments/${payment.id}`, headers: headers(undefined, BOOKS_KEY) });
+    const response = await router.app.inject({
+      method: 'GET',
+      url: `/v1/payments/${payment.id}`,
+      headers: headers(undefined, BOOKS_KEY),
+    });
     expect(response.statusCode).toBe(404);
-    const list = await router.app.inject({ method: 'GET', url: '/v1/payments?limit=5', headers: headers(undefined) });
+    const list = await router.app.inject({
+      method: 'GET',
+      url: '/v1/payments?limit=5',
+      headers: headers(undefined),
+    });
     expect(list.json<{ data: unknown[]; hasMore: boolean }>().data.length).toBeGreaterThan(0);
   });
 });
@@ -127,8 +184,14 @@ describe('bad input', () => {
   });
 
   it('needs an Idempotency-Key and an API key', async () => {
-    expect((await create(paymentBody(), null)).json()).toMatchObject({ code: 'idempotency.key_missing' });
-    const anonymous = await router.app.inject({ method: 'POST', url: '/v1/payments', payload: paymentBody() });
+    expect((await create(paymentBody(), null)).json()).toMatchObject({
+      code: 'idempotency.key_missing',
+    });
+    const anonymous = await router.app.inject({
+      method: 'POST',
+      url: '/v1/payments',
+      payload: paymentBody(),
+    });
     expect(anonymous.statusCode).toBe(401);
   });
 });
@@ -164,7 +227,9 @@ describe('idempotency', () => {
     const statuses = responses.map((response) => response.statusCode);
     const executed = statuses.filter((status) => status === 201 || status === 402);
     expect(statuses.filter((status) => status === 409).length + executed.length).toBe(50);
-    const ids = new Set(responses.filter((r) => r.statusCode !== 409).map((r) => r.json<PaymentView>().id));
+    const ids = new Set(
+      responses.filter((r) => r.statusCode !== 409).map((r) => r.json<PaymentView>().id),
+    );
     expect(ids.size).toBe(1);
     const settled = await create(body, key);
     const view = settled.json<PaymentView>();
@@ -174,9 +239,16 @@ describe('idempotency', () => {
       [key],
     );
     expect(payments).toHaveLength(1);
-    const { rows: attempts } = await router.deps.pool.query<{ id: string; psp: PspName }>('SELECT id, psp FROM payment_attempts WHERE payment_id = $1', [view.id]);
-    for (const attempt of attempts) expect(await chargesAt(psps.get(attempt.psp)!, attempt.id)).toBe(1);
-    const { rows: transfers } = await router.deps.pool.query('SELECT kind FROM ledger_transfers WHERE payment_id = $1', [view.id]);
+    const { rows: attempts } = await router.deps.pool.query<{ id: string; psp: PspName }>(
+      'SELECT id, psp FROM payment_attempts WHERE payment_id = $1',
+      [view.id],
+    );
+    for (const attempt of attempts)
+      expect(await chargesAt(psps.get(attempt.psp)!, attempt.id)).toBe(1);
+    const { rows: transfers } = await router.deps.pool.query(
+      'SELECT kind FROM ledger_transfers WHERE payment_id = $1',
+      [view.id],
+    );
     expect(transfers.length).toBe(view.status === 'captured' ? 2 : 0);
   });
 });
@@ -200,20 +272,38 @@ describe('books', () => {
         headers: { authorization: `Bearer ${OPERATOR_KEY}` },
         payload: { psp, day },
       });
-      const body = report.json<{ missing: unknown[]; extra: unknown[]; mismatched: unknown[]; settlements: { posted: boolean }[] }>();
+      const body = report.json<{
+        missing: unknown[];
+        extra: unknown[];
+        mismatched: unknown[];
+        settlements: { posted: boolean }[];
+      }>();
       expect(body).toMatchObject({ missing: [], extra: [], mismatched: [] });
-      const again = await router.app.inject({ method: 'POST', url: '/v1/reconciliations', headers: { authorization: `Bearer ${OPERATOR_KEY}` }, payload: { psp, day } });
-      expect(again.json<{ settlements: { posted: boolean }[] }>().settlements.every((s) => !s.posted)).toBe(true);
+      const again = await router.app.inject({
+        method: 'POST',
+        url: '/v1/reconciliations',
+        headers: { authorization: `Bearer ${OPERATOR_KEY}` },
+        payload: { psp, day },
+      });
+      expect(
+        again.json<{ settlements: { posted: boolean }[] }>().settlements.every((s) => !s.posted),
+      ).toBe(true);
     }
     const settled = await trialBalance();
     for (const total of Object.values(settled.totals)) expect(total).toBe(0);
     const receivables = settled.accounts.filter((a) => a.code.startsWith('psp_receivable:'));
     for (const account of receivables) expect(account.balance).toBe(0);
-    expect(settled.accounts.some((a) => a.code.startsWith('merchant_payable:shop:') && a.balance > 0)).toBe(true);
+    expect(
+      settled.accounts.some((a) => a.code.startsWith('merchant_payable:shop:') && a.balance > 0),
+    ).toBe(true);
   });
 
   it('refuses books-wide endpoints to merchants', async () => {
-    const response = await router.app.inject({ method: 'GET', url: '/v1/ledger/trial-balance', headers: headers(undefined) });
+    const response = await router.app.inject({
+      method: 'GET',
+      url: '/v1/ledger/trial-balance',
+      headers: headers(undefined),
+    });
     expect(response.statusCode).toBe(401);
   });
 });

@@ -4,7 +4,13 @@ import type { PaymentView } from '../src/payments/payment-view.ts';
 import type { PspName, ServiceProcess } from './support/processes.ts';
 import { chargesAt, pspUrls, setPspMode, startPsps } from './support/processes.ts';
 import type { Router } from './support/router-harness.ts';
-import { freshCard, headers, OPERATOR_KEY, paymentBody, startRouter } from './support/router-harness.ts';
+import {
+  freshCard,
+  headers,
+  OPERATOR_KEY,
+  paymentBody,
+  startRouter,
+} from './support/router-harness.ts';
 
 let psps: Map<PspName, ServiceProcess>;
 
@@ -18,7 +24,10 @@ afterEach(async () => {
   await Promise.all([...psps.values()].map((psp) => setPspMode(psp, 'healthy')));
 });
 
-async function withRouter(options: Parameters<typeof startRouter>[1], run: (router: Router) => Promise<void>) {
+async function withRouter(
+  options: Parameters<typeof startRouter>[1],
+  run: (router: Router) => Promise<void>,
+) {
   const router = await startRouter(pspUrls(psps), options);
   try {
     await run(router);
@@ -28,7 +37,12 @@ async function withRouter(options: Parameters<typeof startRouter>[1], run: (rout
 }
 
 async function pay(router: Router, overrides: Record<string, unknown> = {}) {
-  const response = await router.app.inject({ method: 'POST', url: '/v1/payments', headers: headers(randomUUID()), payload: paymentBody(overrides) });
+  const response = await router.app.inject({
+    method: 'POST',
+    url: '/v1/payments',
+    headers: headers(randomUUID()),
+    payload: paymentBody(overrides),
+  });
   return response.json<PaymentView>();
 }
 
@@ -37,28 +51,41 @@ const approvedCard = { number: '4242424242424242', expMonth: 12, expYear: 2031 }
 describe('PSP failures', () => {
   it('a PSP timing out after it approved is resolved by status inquiry, charged once', async () => {
     await setPspMode(psps.get('atlas')!, 'timeout');
-    await withRouter({ rules: [{ name: 'atlas-only', when: {}, only: ['atlas'] }], pspTimeoutMs: 300 }, async (router) => {
-      const view = await pay(router, { card: approvedCard });
-      expect(view).toMatchObject({ status: 'captured', psp: 'atlas' });
-      expect(view.routing.attempts).toHaveLength(1);
-      const { rows } = await router.deps.pool.query<{ id: string; status: string }>('SELECT id, status FROM payment_attempts WHERE payment_id = $1', [view.id]);
-      expect(rows[0]!.status).toBe('approved');
-      expect(await chargesAt(psps.get('atlas')!, rows[0]!.id)).toBe(1);
-    });
+    await withRouter(
+      { rules: [{ name: 'atlas-only', when: {}, only: ['atlas'] }], pspTimeoutMs: 300 },
+      async (router) => {
+        const view = await pay(router, { card: approvedCard });
+        expect(view).toMatchObject({ status: 'captured', psp: 'atlas' });
+        expect(view.routing.attempts).toHaveLength(1);
+        const { rows } = await router.deps.pool.query<{ id: string; status: string }>(
+          'SELECT id, status FROM payment_attempts WHERE payment_id = $1',
+          [view.id],
+        );
+        expect(rows[0]!.status).toBe('approved');
+        expect(await chargesAt(psps.get('atlas')!, rows[0]!.id)).toBe(1);
+      },
+    );
   });
 
   it('cascades past a PSP in outage, and its circuit breaker opens', async () => {
     await setPspMode(psps.get('atlas')!, 'outage');
-    await withRouter({ rules: [{ name: 'atlas-first', when: {}, prefer: 'atlas' }] }, async (router) => {
-      const first = await pay(router, { card: { ...approvedCard, number: freshCard() } });
-      expect(first.routing.attempts[0]).toMatchObject({ psp: 'atlas', outcome: 'unavailable' });
-      for (let i = 0; i < 12; i++) await pay(router);
-      const stats = await router.app.inject({ method: 'GET', url: '/v1/routing', headers: { authorization: `Bearer ${OPERATOR_KEY}` } });
-      expect(stats.json<{ breakers: Record<string, string> }>().breakers.atlas).toBe('open');
-      const skipped = await pay(router);
-      expect(skipped.routing.attempts.map((attempt) => attempt.psp)).not.toContain('atlas');
-      expect(skipped.routing.reasons).toContain('atlas: circuit open');
-    });
+    await withRouter(
+      { rules: [{ name: 'atlas-first', when: {}, prefer: 'atlas' }] },
+      async (router) => {
+        const first = await pay(router, { card: { ...approvedCard, number: freshCard() } });
+        expect(first.routing.attempts[0]).toMatchObject({ psp: 'atlas', outcome: 'unavailable' });
+        for (let i = 0; i < 12; i++) await pay(router);
+        const stats = await router.app.inject({
+          method: 'GET',
+          url: '/v1/routing',
+          headers: { authorization: `Bearer ${OPERATOR_KEY}` },
+        });
+        expect(stats.json<{ breakers: Record<string, string> }>().breakers.atlas).toBe('open');
+        const skipped = await pay(router);
+        expect(skipped.routing.attempts.map((attempt) => attempt.psp)).not.toContain('atlas');
+        expect(skipped.routing.reasons).toContain('atlas: circuit open');
+      },
+    );
   });
 
   it('learns to route around a degraded PSP', async () => {

@@ -112,7 +112,8 @@ export async function trialBalance(client: Queryable): Promise<TrialBalance> {
   ]);
   const totals: Record<string, number> = {};
   const list = accounts.rows.map((row) => ({ ...row, balance: Number(row.balance) }));
-  for (const account of list) totals[account.currency] = (totals[account.currency] ?? 0) + account.balance;
+  for (const account of list)
+    totals[account.currency] = (totals[account.currency] ?? 0) + account.balance;
   return {
     totals,
     driftedAccounts: drift.rows.map((row) => row.code),

@@ -41,13 +41,16 @@ export class PspClient {
     this.timeoutMs = timeoutMs;
   }
 
-  charge(key: string, body: {
-    amount: number;
-    currency: string;
-    country: string;
-    capture: boolean;
-    card: PspCardDetails;
-  }): Promise<PspCharge> {
+  charge(
+    key: string,
+    body: {
+      amount: number;
+      currency: string;
+      country: string;
+      capture: boolean;
+      card: PspCardDetails;
+    },
+  ): Promise<PspCharge> {
     return this.call<PspCharge>('POST', '/v1/charges', { reference: key, ...body }, key);
   }
 
@@ -79,7 +82,8 @@ export class PspClient {
       signal: AbortSignal.timeout(this.timeoutMs * 5),
     });
     const text = await response.body.text();
-    if (response.statusCode !== 200) throw new PspUnavailableError(`settlement file: ${response.statusCode}`);
+    if (response.statusCode !== 200)
+      throw new PspUnavailableError(`settlement file: ${response.statusCode}`);
     return readSettlementFile(text);
   }
 
@@ -87,7 +91,12 @@ export class PspClient {
     return this.pool.close();
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown, key?: string): Promise<T> {
+  private async call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    key?: string,
+  ): Promise<T> {
     let response;
     try {
       response = await this.pool.request({
@@ -116,10 +125,14 @@ export class PspClient {
         cause: error,
       });
     }
-    if (response.statusCode >= 500) throw new PspUnavailableError(`${this.name}: ${response.statusCode}`);
+    if (response.statusCode >= 500)
+      throw new PspUnavailableError(`${this.name}: ${response.statusCode}`);
     if (response.statusCode >= 400) {
       const { error } = payload as { error?: { code?: string; message?: string } };
-      throw new PspRejectedError(error?.code ?? 'rejected', error?.message ?? `${response.statusCode}`);
+      throw new PspRejectedError(
+        error?.code ?? 'rejected',
+        error?.message ?? `${response.statusCode}`,
+      );
     }
     return payload as T;
   }

@@ -11,7 +11,9 @@ export class MerchantKeys {
   private readonly byHash: Map<string, string>;
 
   constructor(keys: ReadonlyMap<string, string>) {
-    this.byHash = new Map([...keys].map(([merchant, key]) => [sha256(key).toString('hex'), merchant]));
+    this.byHash = new Map(
+      [...keys].map(([merchant, key]) => [sha256(key).toString('hex'), merchant]),
+    );
   }
 
   entries(): [merchantId: string, keySha256: Buffer][] {
@@ -21,7 +23,8 @@ export class MerchantKeys {
   /** The merchant of `Authorization: Bearer <key>`, or 401 `auth.invalid_key`. */
   merchantOf(request: FastifyRequest): string {
     const merchant = this.byHash.get(sha256(bearer(request)).toString('hex'));
-    if (merchant === undefined) throw new UnauthenticatedError('auth.invalid_key', 'Unknown API key.');
+    if (merchant === undefined)
+      throw new UnauthenticatedError('auth.invalid_key', 'Unknown API key.');
     return merchant;
   }
 }

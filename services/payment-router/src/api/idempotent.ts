@@ -31,12 +31,19 @@ export async function runIdempotent(
 ): Promise<FastifyReply> {
   const key = request.headers['idempotency-key'];
   if (typeof key !== 'string' || key === '') {
-    throw new InputError('idempotency.key_missing', 'Mutating requests need an Idempotency-Key header.');
+    throw new InputError(
+      'idempotency.key_missing',
+      'Mutating requests need an Idempotency-Key header.',
+    );
   }
   const path = request.url.split('?')[0] ?? request.url;
   let claim;
   try {
-    claim = await store.claim(merchantId, key, requestFingerprint(request.method, path, fingerprintBody));
+    claim = await store.claim(
+      merchantId,
+      key,
+      requestFingerprint(request.method, path, fingerprintBody),
+    );
   } catch (error) {
     if (!(error instanceof UnprocessableKeyError)) throw error;
     return sendJson(reply, 422, problemBody(request, 422, error.code, error.message));
@@ -54,7 +61,11 @@ export async function runIdempotent(
       throw error;
     }
     const status = statusOf(error.kind).http;
-    outcome = { status, body: problemBody(request, status, error.code, error.message, error.details), final: true };
+    outcome = {
+      status,
+      body: problemBody(request, status, error.code, error.message, error.details),
+      final: true,
+    };
   }
   if (outcome.final) await store.complete(merchantId, key, outcome);
   else await store.release(merchantId, key);

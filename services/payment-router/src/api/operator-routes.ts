@@ -9,7 +9,10 @@ import { InputError } from '@scale-models/errors';
 /** Books-wide views and jobs, for the operator key only. */
 export function operatorRoutes(deps: PaymentDeps, operatorKeySha256: Buffer): RoutePlugin {
   return (app) => {
-    app.addHook('onRequest', async (request) => requireOperator(request, operatorKeySha256));
+    app.addHook('onRequest', (request, _reply, done) => {
+      requireOperator(request, operatorKeySha256);
+      done();
+    });
     app.get('/v1/ledger/trial-balance', () => trialBalance(deps.pool));
     app.get('/v1/routing', () => deps.routing.stats());
     app.post('/v1/reconciliations', { schema: { body: ReconcileBody } }, (request) => {

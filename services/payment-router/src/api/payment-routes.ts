@@ -13,34 +13,63 @@ import { resolvePayment } from '../payments/recovery.ts';
 import type { MerchantKeys } from './authenticate.ts';
 import type { Outcome } from './idempotent.ts';
 import { runIdempotent } from './idempotent.ts';
-import { AmountBody, CreatePaymentBody, EmptyBody, IdempotencyHeaders, ListQuery, PaymentParams } from './schemas.ts';
+import {
+  AmountBody,
+  CreatePaymentBody,
+  EmptyBody,
+  IdempotencyHeaders,
+  ListQuery,
+  PaymentParams,
+} from './schemas.ts';
 
 export function paymentRoutes(deps: PaymentDeps, merchants: MerchantKeys): RoutePlugin {
   return (app) => {
-    app.post('/v1/payments', { schema: { body: CreatePaymentBody, headers: IdempotencyHeaders } }, async (request, reply) => {
-      const merchantId = merchants.merchantOf(request);
-      const { body } = request;
-      // Checked before the key is claimed: a malformed request executes nothing.
-      const money = parseMoney(body.amount, body.currency, body.currencyExponent);
-      const card = checkCard(body.card, new Date());
-      const { cvc: _cvc, number: _number, ...cardFacts } = body.card;
-      const fingerprintBody = { ...body, card: { ...cardFacts, pan: deps.vault.fingerprint(card.number).toString('hex') } };
-      return runIdempotent(deps.idempotency, request, reply, merchantId, fingerprintBody, async ({ paymentId, key }) => {
-        const view =
-          paymentId === null
-            ? await authorize(deps, { merchantId, key }, {
-                money,
-                card,
-                captureMethod: body.captureMethod,
-                customer: body.customer,
-                ...(body.description === undefined ? {} : { description: body.description }),
-              })
-            : await resume(deps, paymentId);
-        return view.status === 'processing'
-          ? { status: 202, body: view, final: false }
-          : { status: createStatusOf(view), body: view, final: true };
-      });
-    });
+    app.post(
+      '/v1/payments',
+      { schema: { body: CreatePaymentBody, headers: IdempotencyHeaders } },
+      async (request, reply) => {
+        const merchantId = merchants.merchantOf(request);
+        const { body } = request;
+        // Checked before the key is claimed: a malformed request executes nothing.
+        const money = parseMoney(body.amount, body.currency, body.currencyExponent);
+        const card = checkCard(body.card, new Date());
+        // What makes a retry "the same request", without the PAN in the clear or the CVC.
+        const fingerprintBody = {
+          ...body,
+          card: {
+            expMonth: card.expMonth,
+            expYear: card.expYear,
+            pan: deps.vault.fingerprint(card.number).toString('hex'),
+          },
+        };
+        return runIdempotent(
+          deps.idempotency,
+          request,
+          reply,
+          merchantId,
+          fingerprintBody,
+          async ({ paymentId, key }) => {
+            const view =
+              paymentId === null
+                ? await authorize(
+                    deps,
+                    { merchantId, key },
+                    {
+                      money,
+                      card,
+                      captureMethod: body.captureMethod,
+                      customer: body.customer,
+                      ...(body.description === undefined ? {} : { description: body.description }),
+                    },
+                  )
+                : await resume(deps, paymentId);
+            return view.status === 'processing'
+              ? { status: 202, body: view, final: false }
+              : { status: createStatusOf(view), body: view, final: true };
+          },
+        );
+      },
+    );
 
     app.get('/v1/payments/:id', { schema: { params: PaymentParams } }, async (request) => {
       return viewOf(await findPayment(deps, merchants.merchantOf(request), request.params.id));
@@ -48,7 +77,13 @@ export function paymentRoutes(deps: PaymentDeps, merchants: MerchantKeys): Route
 
     app.get('/v1/payments/:id/events', { schema: { params: PaymentParams } }, async (request) => {
       const payment = await findPayment(deps, merchants.merchantOf(request), request.params.id);
-      const { rows } = await deps.pool.query<{ from_status: string | null; to_status: string; captured_amount: string; refunded_amount: string; at: Date }>(
+      const { rows } = await deps.pool.query<{
+        from_status: string | null;
+        to_status: string;
+        captured_amount: string;
+        refunded_amount: string;
+        at: Date;
+      }>(
         'SELECT from_status, to_status, captured_amount, refunded_amount, at FROM payment_events WHERE payment_id = $1 ORDER BY id',
         [payment.id],
       );
@@ -74,30 +109,62 @@ export function paymentRoutes(deps: PaymentDeps, merchants: MerchantKeys): Route
       return { data: rows.slice(0, limit).map(viewOf), hasMore: rows.length > limit };
     });
 
-    const operation = (path: string, body: typeof AmountBody | typeof EmptyBody, of: (body: { amount?: number } | null) => Operation) =>
-      app.post(path, { schema: { params: PaymentParams, body, headers: IdempotencyHeaders } }, async (request, reply) => {
-        const merchantId = merchants.merchantOf(request);
-        const requested = of(request.body as { amount?: number } | null);
-        return runIdempotent(deps.idempotency, request, reply, merchantId, request.body, async ({ key }): Promise<Outcome> => {
-          const view = await operate(deps, merchantId, (request.params as { id: string }).id, operationIdOf(merchantId, key), requested);
-          return { status: 200, body: view, final: true };
-        });
-      });
-    operation('/v1/payments/:id/capture', AmountBody, (body) => ({ kind: 'capture', ...(body?.amount === undefined ? {} : { amount: body.amount }) }));
+    const operation = (
+      path: string,
+      body: typeof AmountBody | typeof EmptyBody,
+      of: (body: { amount?: number } | null) => Operation,
+    ) =>
+      app.post(
+        path,
+        { schema: { params: PaymentParams, body, headers: IdempotencyHeaders } },
+        async (request, reply) => {
+          const merchantId = merchants.merchantOf(request);
+          const requested = of(request.body);
+          return runIdempotent(
+            deps.idempotency,
+            request,
+            reply,
+            merchantId,
+            request.body,
+            async ({ key }): Promise<Outcome> => {
+              const view = await operate(
+                deps,
+                merchantId,
+                request.params.id,
+                operationIdOf(merchantId, key),
+                requested,
+              );
+              return { status: 200, body: view, final: true };
+            },
+          );
+        },
+      );
+    operation('/v1/payments/:id/capture', AmountBody, (body) => ({
+      kind: 'capture',
+      ...(body?.amount === undefined ? {} : { amount: body.amount }),
+    }));
     operation('/v1/payments/:id/void', EmptyBody, () => ({ kind: 'void' }));
-    operation('/v1/payments/:id/refunds', AmountBody, (body) => ({ kind: 'refund', ...(body?.amount === undefined ? {} : { amount: body.amount }) }));
+    operation('/v1/payments/:id/refunds', AmountBody, (body) => ({
+      kind: 'refund',
+      ...(body?.amount === undefined ? {} : { amount: body.amount }),
+    }));
   };
 }
 
 async function findPayment(deps: PaymentDeps, merchantId: string, id: string): Promise<PaymentRow> {
-  const { rows } = await deps.pool.query<PaymentRow>('SELECT * FROM payments WHERE id = $1 AND merchant_id = $2', [id, merchantId]);
+  const { rows } = await deps.pool.query<PaymentRow>(
+    'SELECT * FROM payments WHERE id = $1 AND merchant_id = $2',
+    [id, merchantId],
+  );
   if (rows[0] === undefined) throw new NotFoundError('payment.not_found', 'No such payment.');
   return rows[0];
 }
 
 /** A retry of a create whose first execution died after creating the payment. */
 async function resume(deps: PaymentDeps, paymentId: string) {
-  const { rows } = await deps.pool.query<PaymentRow>('SELECT * FROM payments WHERE id = $1', [paymentId]);
+  const { rows } = await deps.pool.query<PaymentRow>('SELECT * FROM payments WHERE id = $1', [
+    paymentId,
+  ]);
   const row = rows[0]!;
   return row.status === 'processing' ? resolvePayment(deps, row) : viewOf(row);
 }

@@ -7,9 +7,15 @@ export const CreatePaymentBody = Type.Object(
     amount: Type.Number({ description: 'integer minor units of `currency`' }),
     currency: Type.String({ maxLength: 3, description: 'ISO 4217, e.g. EUR' }),
     currencyExponent: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 4, description: 'optional check: the exponent the client assumes' }),
+      Type.Integer({
+        minimum: 0,
+        maximum: 4,
+        description: 'optional check: the exponent the client assumes',
+      }),
     ),
-    captureMethod: Type.Union([Type.Literal('automatic'), Type.Literal('manual')], { default: 'automatic' }),
+    captureMethod: Type.Union([Type.Literal('automatic'), Type.Literal('manual')], {
+      default: 'automatic',
+    }),
     card: Type.Object(
       {
         number: Type.String({ minLength: 1, maxLength: 23 }),
@@ -34,11 +40,18 @@ export const CreatePaymentBody = Type.Object(
 );
 
 export const AmountBody = Type.Object(
-  { amount: Type.Optional(Type.Number({ description: 'minor units; the whole remaining amount when absent' })) },
+  {
+    amount: Type.Optional(
+      Type.Number({ description: 'minor units; the whole remaining amount when absent' }),
+    ),
+  },
   { additionalProperties: false },
 );
 
-export const EmptyBody = Type.Union([Type.Object({}, { additionalProperties: false }), Type.Null()]);
+export const EmptyBody = Type.Union([
+  Type.Object({}, { additionalProperties: false }),
+  Type.Null(),
+]);
 
 export const PaymentParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 

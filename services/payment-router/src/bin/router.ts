@@ -13,10 +13,13 @@ import { startRecovery } from '../payments/recovery.ts';
 
 const config = loadConfigOrExit(RouterConfigSchema);
 const logger = createLogger({ name: 'payment-router', level: config.LOG_LEVEL });
-const { redis, ready, close } = createRedis(config.REDIS_URL, { name: 'payment-router', keyPrefix: 'payment-router' });
+const redisHandle = createRedis(config.REDIS_URL, {
+  name: 'payment-router',
+  keyPrefix: 'payment-router',
+});
 const deps = await createPaymentDeps({
   pgUrl: config.PG_URL,
-  redis,
+  redis: redisHandle.redis,
   pspUrls: parsePairs(config.PSP_URLS, '='),
   merchantKeys: parsePairs(config.MERCHANT_KEYS, ':'),
   vaultKey: config.VAULT_KEY,
@@ -28,28 +31,50 @@ const deps = await createPaymentDeps({
 });
 
 const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'payment-router' });
-await ensureTopics(kafka, Object.values(paymentEvents).map((contract) => ({ topic: contract.topic, partitions: 3 })));
+await ensureTopics(
+  kafka,
+  Object.values(paymentEvents).map((contract) => ({ topic: contract.topic, partitions: 3 })),
+);
 const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
 await producer.connect();
 const relay = createOutboxRelay({ pool: deps.pool, producer });
 relay.start();
-const recovery = startRecovery(deps, config.RECOVERY_INTERVAL_MS, (error) => logger.error({ err: error }, 'recovery failed'));
-const purge = setInterval(() => void deps.idempotency.purgeExpired().catch((error: unknown) => logger.error({ err: error }, 'purge failed')), 3_600_000);
+const recovery = startRecovery(deps, config.RECOVERY_INTERVAL_MS, (error) =>
+  logger.error({ err: error }, 'recovery failed'),
+);
+const purge = setInterval(
+  () =>
+    void deps.idempotency
+      .purgeExpired()
+      .catch((error: unknown) => logger.error({ err: error }, 'purge failed')),
+  3_600_000,
+);
 
 const app = buildApp({
   ...deps,
   operatorKeySha256: sha256(config.OPERATOR_KEY),
-  redisReady: ready,
+  redisReady: () => redisHandle.ready(),
   logger: { level: config.LOG_LEVEL },
 });
 await runService(app, {
   port: config.PORT,
   onShutdown: [
-    { name: 'recovery', close: () => { clearInterval(purge); return recovery.stop(); } },
+    {
+      name: 'recovery',
+      close: () => {
+        clearInterval(purge);
+        return recovery.stop();
+      },
+    },
     { name: 'outbox relay', close: () => relay.stop() },
     { name: 'kafka producer', close: () => producer.disconnect() },
-    { name: 'psp clients', close: async () => { await Promise.all([...deps.psps.values()].map((psp) => psp.close())); } },
+    {
+      name: 'psp clients',
+      close: async () => {
+        await Promise.all([...deps.psps.values()].map((psp) => psp.close()));
+      },
+    },
     { name: 'postgres', close: () => deps.pool.end() },
-    { name: 'redis', close },
+    { name: 'redis', close: () => redisHandle.close() },
   ],
 });

@@ -38,7 +38,8 @@ export const accounts = {
   merchantPayable: (merchant: string, currency: string) =>
     account(`merchant_payable:${merchant}:${currency}`, currency, true),
   /** Fees PSPs kept at settlement. */
-  pspFees: (psp: string, currency: string) => account(`psp_fees:${psp}:${currency}`, currency, false),
+  pspFees: (psp: string, currency: string) =>
+    account(`psp_fees:${psp}:${currency}`, currency, false),
 };
 
 function account(code: string, currency: string, allowNegative: boolean): LedgerAccount {

@@ -14,7 +14,13 @@ import type { RoutedPayment } from '../domain/routing/routing-rules.ts';
 import type { PaymentDeps } from './payment-deps.ts';
 import type { PaymentRow, PaymentView, RoutingTrace } from './payment-view.ts';
 import { viewOf } from './payment-view.ts';
-import { bookPspOperation, paymentRef, recordMovement, transferId, transition } from './payment-writes.ts';
+import {
+  bookPspOperation,
+  paymentRef,
+  recordMovement,
+  transferId,
+  transition,
+} from './payment-writes.ts';
 import { attemptCharge } from './resolve-attempt.ts';
 
 export interface CreatePayment {
@@ -40,7 +46,11 @@ const MAX_ATTEMPTS = 3;
  * leaves something the recovery job can resolve by status inquiry; every PSP call carries the
  * attempt id as the PSP's idempotency key, so no retry charges twice.
  */
-export async function authorize(deps: PaymentDeps, binding: KeyBinding, input: CreatePayment): Promise<PaymentView> {
+export async function authorize(
+  deps: PaymentDeps,
+  binding: KeyBinding,
+  input: CreatePayment,
+): Promise<PaymentView> {
   const vaulted = await deps.vault.tokenize(deps.pool, input.card);
   const id = uuidv7();
   const fraud = await assessFraud(deps, id, vaulted.fingerprint, input);
@@ -51,7 +61,10 @@ export async function authorize(deps: PaymentDeps, binding: KeyBinding, input: C
     country: input.customer.country,
     bin: input.card.bin,
   };
-  const plan = fraud.decision === 'decline' ? { candidates: [], reasons: ['fraud: declined'] } : deps.routing.plan(routed);
+  const plan =
+    fraud.decision === 'decline'
+      ? { candidates: [], reasons: ['fraud: declined'] }
+      : deps.routing.plan(routed);
   const trace: RoutingTrace = { reasons: plan.reasons, attempts: [] };
   const row = await withTransaction(deps.pool, async (client) => {
     const { rows } = await client.query<PaymentRow>(
@@ -102,8 +115,14 @@ export async function authorize(deps: PaymentDeps, binding: KeyBinding, input: C
     });
     const latencyMs = Math.round(performance.now() - started);
     deps.routing.learn(routed, candidate.psp, outcome);
-    trace.attempts.push({ psp: candidate.psp, outcome: outcome.kind, latencyMs, ...('code' in outcome ? { code: outcome.code } : {}) });
-    if (outcome.kind === 'approved' && deps.crashAt === 'after_psp_approval') process.kill(process.pid, 'SIGKILL');
+    trace.attempts.push({
+      psp: candidate.psp,
+      outcome: outcome.kind,
+      latencyMs,
+      ...('code' in outcome ? { code: outcome.code } : {}),
+    });
+    if (outcome.kind === 'approved' && deps.crashAt === 'after_psp_approval')
+      process.kill(process.pid, 'SIGKILL');
     last = { attemptId, psp: candidate.psp, outcome, latencyMs };
     if (outcome.kind === 'unknown') {
       // The PSP may have charged: leave the payment processing for the recovery job.
@@ -117,13 +136,23 @@ export async function authorize(deps: PaymentDeps, binding: KeyBinding, input: C
 }
 
 /** No PSP approved: declined with the last soft decline, else failed (nothing answered). */
-export function finishExhausted(deps: PaymentDeps, row: PaymentRow, last: FinishedAttempt | undefined, trace?: RoutingTrace) {
+export function finishExhausted(
+  deps: PaymentDeps,
+  row: PaymentRow,
+  last: FinishedAttempt | undefined,
+  trace?: RoutingTrace,
+) {
   return last?.outcome.kind === 'soft_decline'
     ? finishAttempt(deps, row, last, trace)
     : finishFailed(deps, row, last?.outcome ?? { kind: 'unavailable' }, trace);
 }
 
-async function assessFraud(deps: PaymentDeps, attemptId: string, cardFingerprint: string, input: CreatePayment): Promise<FraudAssessment> {
+async function assessFraud(
+  deps: PaymentDeps,
+  attemptId: string,
+  cardFingerprint: string,
+  input: CreatePayment,
+): Promise<FraudAssessment> {
   const velocity = await deps.velocity.record(
     {
       attemptId,
@@ -145,10 +174,17 @@ async function assessFraud(deps: PaymentDeps, attemptId: string, cardFingerprint
 
 /** Velocity keys carry a hash, never an email or IP address in the clear. */
 function pseudonym(value: string | undefined): string {
-  return value === undefined ? 'none' : createHash('sha256').update(value).digest('base64url').slice(0, 22);
+  return value === undefined
+    ? 'none'
+    : createHash('sha256').update(value).digest('base64url').slice(0, 22);
 }
 
-export async function recordAttempt(client: Pick<pg.Pool, 'query'>, attemptId: string, outcome: AttemptOutcome, latencyMs: number | null) {
+export async function recordAttempt(
+  client: Pick<pg.Pool, 'query'>,
+  attemptId: string,
+  outcome: AttemptOutcome,
+  latencyMs: number | null,
+) {
   await client.query(
     `UPDATE payment_attempts SET status = $2, decline_code = $3, psp_charge_id = $4, latency_ms = coalesce($5, latency_ms)
      WHERE id = $1`,
@@ -174,7 +210,12 @@ export interface FinishedAttempt {
  * their ledger transfers and events) or declined. Guarded on the payment still processing:
  * when the recovery job got there first, its result stands and is returned.
  */
-export async function finishAttempt(deps: PaymentDeps, row: PaymentRow, attempt: FinishedAttempt, trace?: RoutingTrace): Promise<PaymentView> {
+export async function finishAttempt(
+  deps: PaymentDeps,
+  row: PaymentRow,
+  attempt: FinishedAttempt,
+  trace?: RoutingTrace,
+): Promise<PaymentView> {
   return withTransaction(
     deps.pool,
     async (client) => {
@@ -221,18 +262,35 @@ export async function finishAttempt(deps: PaymentDeps, row: PaymentRow, attempt:
   );
 }
 
-async function finishDeclined(deps: PaymentDeps, row: PaymentRow, code: string, trace: RoutingTrace) {
+async function finishDeclined(
+  deps: PaymentDeps,
+  row: PaymentRow,
+  code: string,
+  trace: RoutingTrace,
+) {
   return withTransaction(deps.pool, async (client) => {
-    const declined = await transition(client, row.id, 'declined', { decline_code: code, routing: JSON.stringify(trace), lease_until: null });
+    const declined = await transition(client, row.id, 'declined', {
+      decline_code: code,
+      routing: JSON.stringify(trace),
+      lease_until: null,
+    });
     await recordMovement(client, deps.ledger, declined, 'declined', 0, []);
     return viewOf(declined);
   });
 }
 
 /** Every PSP was skipped, unavailable or timed out without charging. */
-async function finishFailed(deps: PaymentDeps, row: PaymentRow, last: AttemptOutcome, trace?: RoutingTrace) {
+async function finishFailed(
+  deps: PaymentDeps,
+  row: PaymentRow,
+  last: AttemptOutcome,
+  trace?: RoutingTrace,
+) {
   return withTransaction(deps.pool, async (client) => {
-    const { rows } = await client.query<PaymentRow>(`SELECT * FROM payments WHERE id = $1 FOR UPDATE`, [row.id]);
+    const { rows } = await client.query<PaymentRow>(
+      `SELECT * FROM payments WHERE id = $1 FOR UPDATE`,
+      [row.id],
+    );
     if (rows[0]!.status !== 'processing') return viewOf(rows[0]!);
     const failed = await transition(client, row.id, 'failed', {
       decline_code: last.kind === 'timeout' ? 'psp_timeout' : 'no_psp_available',

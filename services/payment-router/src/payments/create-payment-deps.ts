@@ -31,7 +31,9 @@ export interface PaymentSetup {
 }
 
 /** Wires the router's dependencies (shared by the entrypoint, tests and benchmarks). */
-export async function createPaymentDeps(setup: PaymentSetup): Promise<PaymentDeps & { merchants: MerchantKeys }> {
+export async function createPaymentDeps(
+  setup: PaymentSetup,
+): Promise<PaymentDeps & { merchants: MerchantKeys }> {
   await ensureDatabase(setup.pgUrl);
   const pool = createPool(setup.pgUrl, { applicationName: 'payment-router' });
   await migrate(pool, { directories: [MIGRATIONS], outbox: true });
@@ -49,8 +51,18 @@ export async function createPaymentDeps(setup: PaymentSetup): Promise<PaymentDep
     merchants,
     vault: new CardVault(setup.vaultKey),
     ledger: new LedgerStore(pool),
-    psps: new Map(contracts.map((c) => [c.name, new PspClient(c.name, setup.pspUrls.get(c.name)!, setup.pspTimeoutMs)])),
-    routing: new RoutingEngine({ psps: contracts, rules: setup.rules, strategy: setup.strategy, random: setup.random ?? Math.random }),
+    psps: new Map(
+      contracts.map((c) => [
+        c.name,
+        new PspClient(c.name, setup.pspUrls.get(c.name)!, setup.pspTimeoutMs),
+      ]),
+    ),
+    routing: new RoutingEngine({
+      psps: contracts,
+      rules: setup.rules,
+      strategy: setup.strategy,
+      random: setup.random ?? Math.random,
+    }),
     velocity: createVelocityStore(setup.redis),
     idempotency: new IdempotencyStore(pool, setup.leaseMs),
     leaseMs: setup.leaseMs,

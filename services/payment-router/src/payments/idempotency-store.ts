@@ -12,14 +12,15 @@ export interface StoredResponse {
 /** What claiming a key found. */
 export type Claim =
   /** Ours to execute; `paymentId` is set when an earlier execution got that far and died. */
-  | { kind: 'execute'; paymentId: string | null }
-  | { kind: 'replay'; response: StoredResponse };
+  { kind: 'execute'; paymentId: string | null } | { kind: 'replay'; response: StoredResponse };
 
 export const KEY_LIFETIME_HOURS = 24;
 
 /** SHA-256 of what makes two requests "the same": method, path and canonical JSON body. */
 export function requestFingerprint(method: string, path: string, body: unknown): Buffer {
-  return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body)}`).digest();
+  return createHash('sha256')
+    .update(`${method} ${path}\n${canonicalJson(body)}`)
+    .digest();
 }
 
 function canonicalJson(value: unknown): string {
@@ -49,7 +50,12 @@ export class IdempotencyStore {
   }
 
   async claim(merchantId: string, key: string, fingerprint: Buffer): Promise<Claim> {
-    let { rows } = await this.pool.query<KeyRow>(CLAIM, [merchantId, key, fingerprint, this.leaseMs]);
+    let { rows } = await this.pool.query<KeyRow>(CLAIM, [
+      merchantId,
+      key,
+      fingerprint,
+      this.leaseMs,
+    ]);
     // A row committed by a concurrent claim after this statement's snapshot is not visible
     // to its SELECT part: read it again in a statement of its own.
     if (rows.length === 0) ({ rows } = await this.pool.query<KeyRow>(READ, [merchantId, key]));
@@ -59,7 +65,10 @@ export class IdempotencyStore {
       throw new UnprocessableKeyError();
     }
     if (row.state === 'done') {
-      return { kind: 'replay', response: { status: row.response_status!, body: row.response_body } };
+      return {
+        kind: 'replay',
+        response: { status: row.response_status!, body: row.response_body },
+      };
     }
     throw new ConflictError(
       'idempotency.in_flight',
@@ -67,7 +76,12 @@ export class IdempotencyStore {
     );
   }
 
-  async bindPayment(client: Pick<pg.PoolClient, 'query'>, merchantId: string, key: string, paymentId: string) {
+  async bindPayment(
+    client: Pick<pg.PoolClient, 'query'>,
+    merchantId: string,
+    key: string,
+    paymentId: string,
+  ) {
     await client.query(
       'UPDATE idempotency_keys SET payment_id = $3 WHERE merchant_id = $1 AND key = $2',
       [merchantId, key, paymentId],

@@ -8,12 +8,16 @@ import { planCapture, planRefund, planVoid } from '../domain/payment-operations.
 import type { PaymentDeps } from './payment-deps.ts';
 import type { PaymentRow, PaymentView } from './payment-view.ts';
 import { viewOf } from './payment-view.ts';
-import { bookPspOperation, lockPayment, paymentRef, recordMovement, transition } from './payment-writes.ts';
+import {
+  bookPspOperation,
+  lockPayment,
+  paymentRef,
+  recordMovement,
+  transition,
+} from './payment-writes.ts';
 
 export type Operation =
-  | { kind: 'capture'; amount?: number }
-  | { kind: 'void' }
-  | { kind: 'refund'; amount?: number };
+  { kind: 'capture'; amount?: number } | { kind: 'void' } | { kind: 'refund'; amount?: number };
 
 function amountsOf(row: PaymentRow): PaymentAmounts {
   return {
@@ -50,7 +54,10 @@ export async function operate(
     plan(current, operation);
     const busy = current.operation_id !== null && current.operation_id !== operationId;
     if (busy && current.operation_until !== null && current.operation_until > new Date()) {
-      throw new ConflictError('payment.operation_in_progress', 'Another operation on this payment is in progress.');
+      throw new ConflictError(
+        'payment.operation_in_progress',
+        'Another operation on this payment is in progress.',
+      );
     }
     await client.query(
       `UPDATE payments SET operation_id = $2, operation_until = now() + make_interval(secs => $3::int / 1000.0) WHERE id = $1`,
@@ -94,7 +101,13 @@ export async function operate(
   );
 }
 
-async function callPsp(psp: PspClient, row: PaymentRow, key: string, operation: Operation, next: PaymentAmounts) {
+async function callPsp(
+  psp: PspClient,
+  row: PaymentRow,
+  key: string,
+  operation: Operation,
+  next: PaymentAmounts,
+) {
   const chargeId = row.psp_charge_id!;
   try {
     if (operation.kind === 'capture') await psp.capture(chargeId, key, next.capturedAmount);
@@ -102,11 +115,17 @@ async function callPsp(psp: PspClient, row: PaymentRow, key: string, operation: 
     else await psp.refund(chargeId, key, next.refundedAmount - Number(row.refunded_amount));
   } catch (error) {
     if (error instanceof PspRejectedError) {
-      throw new ConflictError(`psp.${error.code}`, `${psp.name} refused the ${operation.kind}: ${error.message}`);
+      throw new ConflictError(
+        `psp.${error.code}`,
+        `${psp.name} refused the ${operation.kind}: ${error.message}`,
+      );
     }
     if (error instanceof PspTimeoutError || error instanceof PspUnavailableError) {
       // Safe to retry with the same Idempotency-Key: the PSP call repeats under the same key.
-      throw new UnavailableError('psp.unavailable', `${psp.name} did not confirm the ${operation.kind}; retry the request.`);
+      throw new UnavailableError(
+        'psp.unavailable',
+        `${psp.name} did not confirm the ${operation.kind}; retry the request.`,
+      );
     }
     throw error;
   }

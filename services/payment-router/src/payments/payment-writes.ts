@@ -18,10 +18,19 @@ export function transferId(...parts: string[]): string {
 }
 
 export function paymentRef(row: PaymentRow): PaymentRef {
-  return { id: row.id, merchantId: row.merchant_id, currency: row.currency, psp: row.psp ?? 'none' };
+  return {
+    id: row.id,
+    merchantId: row.merchant_id,
+    currency: row.currency,
+    psp: row.psp ?? 'none',
+  };
 }
 
-export async function lockPayment(client: Client, id: string, merchantId: string): Promise<PaymentRow | undefined> {
+export async function lockPayment(
+  client: Client,
+  id: string,
+  merchantId: string,
+): Promise<PaymentRow | undefined> {
   const { rows } = await client.query<PaymentRow>(
     'SELECT * FROM payments WHERE id = $1 AND merchant_id = $2 FOR UPDATE',
     [id, merchantId],

@@ -1,6 +1,11 @@
 import { withTransaction } from '@scale-models/postgres';
 import { settleTransfer } from '../domain/ledger.ts';
-import type { BookedOperation, Mismatch, SettlementBatch, SettlementLine } from '../domain/reconciliation.ts';
+import type {
+  BookedOperation,
+  Mismatch,
+  SettlementBatch,
+  SettlementLine,
+} from '../domain/reconciliation.ts';
 import { reconcile, settlementBatches } from '../domain/reconciliation.ts';
 import type { PaymentDeps } from './payment-deps.ts';
 import { transferId } from './payment-writes.ts';
@@ -22,9 +27,19 @@ export interface ReconciliationReport {
  * payable balances, net of the PSP's fees. Each settlement transfer's id is derived from
  * (PSP, day, merchant, currency), so running the job again settles nothing twice.
  */
-export async function reconcileDay(deps: Pick<PaymentDeps, 'pool' | 'psps' | 'ledger'>, psp: string, day: string): Promise<ReconciliationReport> {
+export async function reconcileDay(
+  deps: Pick<PaymentDeps, 'pool' | 'psps' | 'ledger'>,
+  psp: string,
+  day: string,
+): Promise<ReconciliationReport> {
   const lines = await deps.psps.get(psp)!.settlementFile(day);
-  const { rows } = await deps.pool.query<{ id: string; merchant_id: string; kind: 'capture' | 'refund'; amount: string; currency: string }>(
+  const { rows } = await deps.pool.query<{
+    id: string;
+    merchant_id: string;
+    kind: 'capture' | 'refund';
+    amount: string;
+    currency: string;
+  }>(
     `SELECT id, merchant_id, kind, amount, currency FROM psp_operations
      WHERE psp = $1 AND booked_at >= ($2::date)::timestamp AT TIME ZONE 'UTC'
        AND booked_at < ($2::date + 1)::timestamp AT TIME ZONE 'UTC'`,
@@ -47,7 +62,16 @@ export async function reconcileDay(deps: Pick<PaymentDeps, 'pool' | 'psps' | 'le
     async (client) => {
       const ids = await deps.ledger.post(
         client,
-        batches.map((batch) => settleTransfer(batch.transferId, psp, batch.merchantId, batch.currency, batch.net, batch.fee)),
+        batches.map((batch) =>
+          settleTransfer(
+            batch.transferId,
+            psp,
+            batch.merchantId,
+            batch.currency,
+            batch.net,
+            batch.fee,
+          ),
+        ),
       );
       for (const batch of batches) {
         await client.query(

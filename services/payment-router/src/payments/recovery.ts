@@ -73,7 +73,11 @@ export async function recoverStuckPayments(deps: PaymentDeps, limit = 20): Promi
 }
 
 /** Runs recovery now and then every `intervalMs` until stopped. */
-export function startRecovery(deps: PaymentDeps, intervalMs: number, onError: (error: unknown) => void) {
+export function startRecovery(
+  deps: PaymentDeps,
+  intervalMs: number,
+  onError: (error: unknown) => void,
+) {
   let running: Promise<void> = Promise.resolve();
   const tick = () => {
     running = recoverStuckPayments(deps).then(() => undefined, onError);

@@ -30,7 +30,13 @@ export async function inquire(psp: PspClient, reference: string): Promise<Attemp
 export async function attemptCharge(
   psp: PspClient,
   attemptId: string,
-  request: { amount: number; currency: string; country: string; capture: boolean; card: PspCardDetails },
+  request: {
+    amount: number;
+    currency: string;
+    country: string;
+    capture: boolean;
+    card: PspCardDetails;
+  },
 ): Promise<AttemptOutcome> {
   try {
     return outcomeOfCharge(await psp.charge(attemptId, request));

@@ -36,7 +36,9 @@ export class RoutingEngine {
     this.random = options.random;
     this.clock = options.clock ?? Date.now;
     this.rates = new SuccessRates(options.window);
-    this.breakers = new Map(this.psps.map((psp) => [psp.name, new CircuitBreaker(options.breaker)]));
+    this.breakers = new Map(
+      this.psps.map((psp) => [psp.name, new CircuitBreaker(options.breaker)]),
+    );
   }
 
   plan(payment: RoutedPayment): RoutePlan {
@@ -70,7 +72,9 @@ export class RoutingEngine {
     const now = this.clock();
     return {
       strategy: this.strategy,
-      breakers: Object.fromEntries([...this.breakers].map(([name, breaker]) => [name, breaker.state(now)])),
+      breakers: Object.fromEntries(
+        [...this.breakers].map(([name, breaker]) => [name, breaker.state(now)]),
+      ),
       segments: this.rates.snapshot(),
     };
   }

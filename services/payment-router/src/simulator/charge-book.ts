@@ -75,8 +75,12 @@ export class ChargeBook {
       ...(input.declineCode === undefined ? {} : { declineCode: input.declineCode }),
     };
     this.charges.set(charge.id, charge);
-    this.byReference.set(input.reference, [...(this.byReference.get(input.reference) ?? []), charge.id]);
-    if (input.approved && input.capture) this.capture(charge.id, input.amount, input.reference, input.at);
+    this.byReference.set(input.reference, [
+      ...(this.byReference.get(input.reference) ?? []),
+      charge.id,
+    ]);
+    if (input.approved && input.capture)
+      this.capture(charge.id, input.amount, input.reference, input.at);
     return charge;
   }
 
@@ -96,7 +100,8 @@ export class ChargeBook {
     if (charge.status !== 'approved') {
       throw new PspRequestError(409, 'not_capturable', `charge is ${charge.status}`);
     }
-    if (amount > charge.amount) throw new PspRequestError(400, 'amount_too_large', 'over authorized');
+    if (amount > charge.amount)
+      throw new PspRequestError(400, 'amount_too_large', 'over authorized');
     charge.status = 'captured';
     charge.capturedAmount = amount;
     this.book('capture', charge, amount, reference, at);
@@ -132,8 +137,22 @@ export class ChargeBook {
     return this.byReference.get(reference)?.length ?? 0;
   }
 
-  private book(type: 'capture' | 'refund', charge: Charge, amount: number, reference: string, at: Date) {
+  private book(
+    type: 'capture' | 'refund',
+    charge: Charge,
+    amount: number,
+    reference: string,
+    at: Date,
+  ) {
     const fee = type === 'capture' ? feeOf(this.contract, amount) : 0;
-    this.settled.push({ reference, pspChargeId: charge.id, type, amount, currency: charge.currency, fee, at });
+    this.settled.push({
+      reference,
+      pspChargeId: charge.id,
+      type,
+      amount,
+      currency: charge.currency,
+      fee,
+      at,
+    });
   }
 }

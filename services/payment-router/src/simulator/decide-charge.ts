@@ -51,9 +51,20 @@ export function decideCharge(
   }
   if (facts.cardNumber === ALWAYS_APPROVED_CARD) return { approved: true, latencyMs, answerLate };
   const base =
-    (behaviour.approvalByBrand[facts.brand] ?? 0.8) * (behaviour.countryFactor[facts.country] ?? 0.9);
+    (behaviour.approvalByBrand[facts.brand] ?? 0.8) *
+    (behaviour.countryFactor[facts.country] ?? 0.9);
   const rate = mode === 'degraded' ? base * 0.35 : base;
   if (random() < rate) return { approved: true, latencyMs, answerLate };
-  const codes = mode === 'degraded' ? ['do_not_honor'] : random() < behaviour.softShare ? SOFT_CODES : HARD_CODES;
-  return { approved: false, declineCode: codes[Math.floor(random() * codes.length)], latencyMs, answerLate };
+  const codes =
+    mode === 'degraded'
+      ? ['do_not_honor']
+      : random() < behaviour.softShare
+        ? SOFT_CODES
+        : HARD_CODES;
+  return {
+    approved: false,
+    declineCode: codes[Math.floor(random() * codes.length)],
+    latencyMs,
+    answerLate,
+  };
 }

@@ -57,41 +57,55 @@ export function buildPspApp(options: PspAppOptions): ServiceApp {
   const routes: RoutePlugin = (app) => {
     app.setErrorHandler((error, _request, reply) => {
       if (error instanceof PspRequestError) {
-        return reply.code(error.status).send({ error: { code: error.code, message: error.message } });
+        return reply
+          .code(error.status)
+          .send({ error: { code: error.code, message: error.message } });
       }
       throw error;
     });
 
-    app.post('/v1/charges', { schema: { body: ChargeBody, headers: IdempotencyHeader } }, async (request, reply) => {
-      if (refuseInOutage(reply)) return reply;
-      const { body } = request;
-      const decision = decideCharge(
-        options.behaviour,
-        mode,
-        { cardNumber: body.card.number, brand: brandOf(body.card.number) ?? 'unknown', country: body.country },
-        options.random,
-        options.latencyScale,
-      );
-      await sleep(decision.latencyMs);
-      const charge = book.once(request.headers['idempotency-key'], () =>
-        book.charge({
-          reference: body.reference,
-          amount: body.amount,
-          currency: body.currency,
-          approved: options.contract.currencies.includes(body.currency) && decision.approved,
-          ...(decision.declineCode === undefined ? {} : { declineCode: decision.declineCode }),
-          capture: body.capture,
-          at: new Date(),
-        }),
-      );
-      if (decision.answerLate) await sleep(options.lateAnswerMs);
-      return charge;
-    });
+    app.post(
+      '/v1/charges',
+      { schema: { body: ChargeBody, headers: IdempotencyHeader } },
+      async (request, reply) => {
+        if (refuseInOutage(reply)) return reply;
+        const { body } = request;
+        const decision = decideCharge(
+          options.behaviour,
+          mode,
+          {
+            cardNumber: body.card.number,
+            brand: brandOf(body.card.number) ?? 'unknown',
+            country: body.country,
+          },
+          options.random,
+          options.latencyScale,
+        );
+        await sleep(decision.latencyMs);
+        const charge = book.once(request.headers['idempotency-key'], () =>
+          book.charge({
+            reference: body.reference,
+            amount: body.amount,
+            currency: body.currency,
+            approved: options.contract.currencies.includes(body.currency) && decision.approved,
+            ...(decision.declineCode === undefined ? {} : { declineCode: decision.declineCode }),
+            capture: body.capture,
+            at: new Date(),
+          }),
+        );
+        if (decision.answerLate) await sleep(options.lateAnswerMs);
+        return charge;
+      },
+    );
 
-    app.get('/v1/charges', { schema: { querystring: Type.Object({ reference: Type.String() }) } }, (request, reply) => {
-      if (refuseInOutage(reply)) return reply;
-      return { charges: book.byMerchantReference(request.query.reference) };
-    });
+    app.get(
+      '/v1/charges',
+      { schema: { querystring: Type.Object({ reference: Type.String() }) } },
+      (request, reply) => {
+        if (refuseInOutage(reply)) return reply;
+        return { charges: book.byMerchantReference(request.query.reference) };
+      },
+    );
 
     app.post(
       '/v1/charges/:id/captures',
@@ -101,7 +115,12 @@ export function buildPspApp(options: PspAppOptions): ServiceApp {
         await sleep(options.behaviour.latencyMedianMs * options.latencyScale);
         const { id } = request.params;
         return book.once(request.headers['idempotency-key'], () =>
-          book.capture(id, request.body.amount ?? book.find(id).amount, request.body.reference, new Date()),
+          book.capture(
+            id,
+            request.body.amount ?? book.find(id).amount,
+            request.body.reference,
+            new Date(),
+          ),
         );
       },
     );
@@ -132,7 +151,11 @@ export function buildPspApp(options: PspAppOptions): ServiceApp {
 
     app.get(
       '/v1/settlements/:day',
-      { schema: { params: Type.Object({ day: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) }) } },
+      {
+        schema: {
+          params: Type.Object({ day: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) }),
+        },
+      },
       async (request, reply) =>
         reply.type('text/csv').send(writeSettlementFile(book.settlementLines(request.params.day))),
     );
@@ -140,7 +163,11 @@ export function buildPspApp(options: PspAppOptions): ServiceApp {
     app.get('/_control/mode', () => ({ mode }));
     app.put(
       '/_control/mode',
-      { schema: { body: Type.Object({ mode: Type.Union(MODES.map((name) => Type.Literal(name))) }) } },
+      {
+        schema: {
+          body: Type.Object({ mode: Type.Union(MODES.map((name) => Type.Literal(name))) }),
+        },
+      },
       (request) => {
         mode = request.body.mode;
         return { mode };

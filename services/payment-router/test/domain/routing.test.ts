@@ -13,7 +13,17 @@ const psps: PspProfile[] = [
 const payment = { amount: 10_000, currency: 'EUR', brand: 'visa', country: 'DE', bin: '424242' };
 
 function inputs(overrides: Partial<RouteInputs> = {}): RouteInputs {
-  return { payment, psps, rules: [], rates: new SuccessRates(50), breakers: new Map(), strategy: 'success_rate', now: 0, random: seededRandom(7), ...overrides };
+  return {
+    payment,
+    psps,
+    rules: [],
+    rates: new SuccessRates(50),
+    breakers: new Map(),
+    strategy: 'success_rate',
+    now: 0,
+    random: seededRandom(7),
+    ...overrides,
+  };
 }
 
 describe('routing', () => {
@@ -24,7 +34,10 @@ describe('routing', () => {
       rates.record(payment, 'dear', i % 10 !== 0);
     }
     const random = seededRandom(1);
-    const firsts = Array.from({ length: 1000 }, () => chooseRoute(inputs({ rates, random })).candidates[0]!.psp);
+    const firsts = Array.from(
+      { length: 1000 },
+      () => chooseRoute(inputs({ rates, random })).candidates[0]!.psp,
+    );
     const dearShare = firsts.filter((psp) => psp === 'dear').length / 1000;
     expect(dearShare).toBeGreaterThan(0.9);
     expect(dearShare).toBeLessThan(1);
@@ -44,18 +57,27 @@ describe('routing', () => {
       rates.record(payment, 'dear', i % 20 !== 0);
     }
     const random = seededRandom(3);
-    const firsts = Array.from({ length: 500 }, () => chooseRoute(inputs({ rates, random })).candidates[0]!.psp);
+    const firsts = Array.from(
+      { length: 500 },
+      () => chooseRoute(inputs({ rates, random })).candidates[0]!.psp,
+    );
     expect(firsts.filter((psp) => psp === 'cheap').length).toBeGreaterThan(250);
     expect(feeOf(psps[0]!, 10_000)).toBe(100);
   });
 
   it('applies only, exclude and prefer rules and explains them', () => {
-    const only = chooseRoute(inputs({ rules: [{ name: 'eur-dear', when: { currency: 'EUR' }, only: ['dear'] }] }));
+    const only = chooseRoute(
+      inputs({ rules: [{ name: 'eur-dear', when: { currency: 'EUR' }, only: ['dear'] }] }),
+    );
     expect(only.candidates.map((c) => c.psp)).toEqual(['dear']);
     expect(only.reasons).toContain('cheap: excluded by rule eur-dear');
-    const bin = chooseRoute(inputs({ rules: [{ name: 'bin', when: { binPrefix: '4242' }, exclude: ['dear'] }] }));
+    const bin = chooseRoute(
+      inputs({ rules: [{ name: 'bin', when: { binPrefix: '4242' }, exclude: ['dear'] }] }),
+    );
     expect(bin.candidates.map((c) => c.psp)).toEqual(['cheap']);
-    const prefer = chooseRoute(inputs({ strategy: 'static', rules: [{ name: 'contract', when: {}, prefer: 'dear' }] }));
+    const prefer = chooseRoute(
+      inputs({ strategy: 'static', rules: [{ name: 'contract', when: {}, prefer: 'dear' }] }),
+    );
     expect(prefer.candidates.map((c) => c.psp)).toEqual(['dear', 'cheap']);
     const amex = chooseRoute(inputs({ payment: { ...payment, brand: 'amex' } }));
     expect(amex.candidates.map((c) => c.psp)).toEqual(['dear']);
@@ -80,7 +102,12 @@ describe('routing', () => {
 
 describe('circuit breaker', () => {
   it('opens on failures, lets one probe through after the cool-down, closes on its success', () => {
-    const breaker = new CircuitBreaker({ window: 10, minimumCalls: 4, failureRate: 0.5, openMs: 1000 });
+    const breaker = new CircuitBreaker({
+      window: 10,
+      minimumCalls: 4,
+      failureRate: 0.5,
+      openMs: 1000,
+    });
     for (let i = 0; i < 4; i++) breaker.record(false, 0);
     expect(breaker.state(0)).toBe('open');
     expect(breaker.allows(500)).toBe(false);
@@ -91,7 +118,25 @@ describe('circuit breaker', () => {
     expect(breaker.allows(2001)).toBe(true);
     breaker.record(true, 2002);
     expect(breaker.state(2002)).toBe('closed');
-    const rest = chooseRoute(inputs({ breakers: new Map([['cheap', (() => { const b = new CircuitBreaker({ window: 2, minimumCalls: 1, failureRate: 0.5, openMs: 10 }); b.record(false, 0); return b; })()]]) }));
+    const rest = chooseRoute(
+      inputs({
+        breakers: new Map([
+          [
+            'cheap',
+            (() => {
+              const b = new CircuitBreaker({
+                window: 2,
+                minimumCalls: 1,
+                failureRate: 0.5,
+                openMs: 10,
+              });
+              b.record(false, 0);
+              return b;
+            })(),
+          ],
+        ]),
+      }),
+    );
     expect(rest.candidates.map((c) => c.psp)).toEqual(['dear']);
     expect(rest.reasons).toContain('cheap: circuit open');
   });

@@ -23,7 +23,11 @@ export async function freePort(): Promise<number> {
 }
 
 /** Runs one of the package's entrypoints as a process of its own and waits until it is ready. */
-export async function startProcess(entrypoint: string, env: Record<string, string>, port?: number): Promise<ServiceProcess> {
+export async function startProcess(
+  entrypoint: string,
+  env: Record<string, string>,
+  port?: number,
+): Promise<ServiceProcess> {
   const chosen = port ?? (await freePort());
   const path = fileURLToPath(new URL(`../../src/bin/${entrypoint}`, import.meta.url));
   const child: ChildProcess = spawn(process.execPath, [path], {
@@ -37,7 +41,8 @@ export async function startProcess(entrypoint: string, env: Record<string, strin
   const url = `http://127.0.0.1:${chosen}`;
   await eventually(
     async () => {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${entrypoint} exited: ${output}`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`${entrypoint} exited: ${output}`);
       const response = await fetch(`${url}/readyz`);
       if (!response.ok) throw new Error(`readyz ${response.status}`);
     },
@@ -59,10 +64,19 @@ export async function startProcess(entrypoint: string, env: Record<string, strin
 export type PspName = 'atlas' | 'borealis' | 'cygnus';
 
 /** The three simulated PSPs, ten times faster than their real-life latencies. */
-export async function startPsps(env: Record<string, string> = {}): Promise<Map<PspName, ServiceProcess>> {
+export async function startPsps(
+  env: Record<string, string> = {},
+): Promise<Map<PspName, ServiceProcess>> {
   const names: PspName[] = ['atlas', 'borealis', 'cygnus'];
   const started = await Promise.all(
-    names.map((name, i) => startProcess('psp-simulator.ts', { PSP_NAME: name, LATENCY_SCALE: '0.1', SEED: String(i + 1), ...env })),
+    names.map((name, i) =>
+      startProcess('psp-simulator.ts', {
+        PSP_NAME: name,
+        LATENCY_SCALE: '0.1',
+        SEED: String(i + 1),
+        ...env,
+      }),
+    ),
   );
   return new Map(names.map((name, i) => [name, started[i]!]));
 }

@@ -24,10 +24,16 @@ export interface Router {
 }
 
 /** The router in process (app.inject), on a database of its own, against running PSP processes. */
-export async function startRouter(pspUrlList: string, options: { rules?: RoutingRule[]; pspTimeoutMs?: number; leaseMs?: number } = {}): Promise<Router> {
+export async function startRouter(
+  pspUrlList: string,
+  options: { rules?: RoutingRule[]; pspTimeoutMs?: number; leaseMs?: number } = {},
+): Promise<Router> {
   const database = await createTestDatabase('payment_router');
   const { url } = await redisServer();
-  const redis = createRedis(url, { name: 'payment-router-test', keyPrefix: `payment-router-test-${randomUUID()}` });
+  const redis = createRedis(url, {
+    name: 'payment-router-test',
+    keyPrefix: `payment-router-test-${randomUUID()}`,
+  });
   const deps = await createPaymentDeps({
     pgUrl: database.url,
     redis: redis.redis,
@@ -39,7 +45,12 @@ export async function startRouter(pspUrlList: string, options: { rules?: Routing
     pspTimeoutMs: options.pspTimeoutMs ?? 2_000,
     leaseMs: options.leaseMs ?? 15_000,
   });
-  const app = buildApp({ ...deps, operatorKeySha256: sha256(OPERATOR_KEY), redisReady: redis.ready, logger: { level: (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent' } });
+  const app = buildApp({
+    ...deps,
+    operatorKeySha256: sha256(OPERATOR_KEY),
+    redisReady: redis.ready,
+    logger: { level: (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent' },
+  });
   await app.ready();
   return {
     app,
@@ -76,11 +87,19 @@ export function paymentBody(overrides: Record<string, unknown> = {}) {
     amount: 2500,
     currency: 'EUR',
     card: { number: freshCard(), expMonth: 12, expYear: 2030, cvc: '123' },
-    customer: { country: 'DE', email: `buyer-${randomUUID()}@example.com`, ip: `198.51.${counter % 250}.${Math.floor(Math.random() * 250)}`, deviceId: randomUUID() },
+    customer: {
+      country: 'DE',
+      email: `buyer-${randomUUID()}@example.com`,
+      ip: `198.51.${counter % 250}.${Math.floor(Math.random() * 250)}`,
+      deviceId: randomUUID(),
+    },
     ...overrides,
   };
 }
 
 export function headers(key: string | undefined, apiKey = SHOP_KEY): Record<string, string> {
-  return { authorization: `Bearer ${apiKey}`, ...(key === undefined ? {} : { 'idempotency-key': key }) };
+  return {
+    authorization: `Bearer ${apiKey}`,
+    ...(key === undefined ? {} : { 'idempotency-key': key }),
+  };
 }
