@@ -13,13 +13,8 @@ import type { PaymentView } from '../src/payments/payment-view.ts';
 import { paymentEvents } from '../src/contracts.ts';
 import type { PspName, ServiceProcess } from './support/processes.ts';
 import { chargesAt, freePort, pspUrls, startProcess, startPsps } from './support/processes.ts';
-import {
-  headers,
-  MERCHANT_KEYS,
-  OPERATOR_KEY,
-  paymentBody,
-  VAULT_KEY,
-} from './support/router-harness.ts';
+import { headers, MERCHANT_KEYS, OPERATOR_KEY, VAULT_KEY } from './support/router-harness.ts';
+import { paymentBody } from './support/sample-payments.ts';
 
 let psps: Map<PspName, ServiceProcess>;
 let database: TestDatabase;

@@ -4,13 +4,8 @@ import type { PaymentView } from '../src/payments/payment-view.ts';
 import type { ServiceProcess, PspName } from './support/processes.ts';
 import { chargesAt, pspUrls, startPsps } from './support/processes.ts';
 import type { Router } from './support/router-harness.ts';
-import {
-  BOOKS_KEY,
-  OPERATOR_KEY,
-  headers,
-  paymentBody,
-  startRouter,
-} from './support/router-harness.ts';
+import { BOOKS_KEY, OPERATOR_KEY, headers, startRouter } from './support/router-harness.ts';
+import { paymentBody } from './support/sample-payments.ts';
 
 let psps: Map<PspName, ServiceProcess>;
 let router: Router;

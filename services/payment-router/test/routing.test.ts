@@ -4,13 +4,8 @@ import type { PaymentView } from '../src/payments/payment-view.ts';
 import type { PspName, ServiceProcess } from './support/processes.ts';
 import { chargesAt, pspUrls, setPspMode, startPsps } from './support/processes.ts';
 import type { Router } from './support/router-harness.ts';
-import {
-  freshCard,
-  headers,
-  OPERATOR_KEY,
-  paymentBody,
-  startRouter,
-} from './support/router-harness.ts';
+import { headers, OPERATOR_KEY, startRouter } from './support/router-harness.ts';
+import { freshCard, paymentBody } from './support/sample-payments.ts';
 
 let psps: Map<PspName, ServiceProcess>;
 

@@ -5,7 +5,7 @@ import type { LedgerAccount, Transfer } from '../domain/ledger.ts';
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
 /**
- * Posts transfers to the ledger. One statement inserts the transfers (an id already posted is
+ * Posts transfers to the ledger. After the account locks, one statement inserts the transfers (an id already posted is
  * skipped: the transfer id is its idempotency key), their entries, and adds the entries to the
  * cached balances; the database checks that each transfer balances per currency (statement
  * trigger) and that no account that may not go negative does (CHECK). Returns the ids posted now.
@@ -23,6 +23,13 @@ export class LedgerStore {
     await this.ensureAccounts(transfers);
     const entries = transfers.flatMap((transfer) =>
       transfer.entries.map((entry) => ({ transfer: transfer.id, ...entry })),
+    );
+    // Lock the accounts in one order (by code) before touching them: two transactions that
+    // share accounts then queue instead of deadlocking.
+    const codes = [...new Set(entries.map((entry) => entry.account.code))].sort();
+    await client.query(
+      'SELECT 1 FROM ledger_accounts WHERE code = ANY($1) ORDER BY code FOR UPDATE',
+      [codes],
     );
     try {
       const { rows } = await client.query<{ id: string }>(POST_TRANSFERS, [

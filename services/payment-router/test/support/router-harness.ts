@@ -66,37 +66,6 @@ export async function startRouter(
   };
 }
 
-let counter = 0;
-/** A fresh, Luhn-valid Visa number, so velocity rules never link unrelated tests. */
-export function freshCard(): string {
-  const body = `4${String(Date.now() % 1e9).padStart(9, '0')}${String(counter++ % 100000).padStart(5, '0')}`;
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    let digit = Number(body[body.length - 1 - i]);
-    if (i % 2 === 0) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return `${body}${(10 - (sum % 10)) % 10}`;
-}
-
-export function paymentBody(overrides: Record<string, unknown> = {}) {
-  return {
-    amount: 2500,
-    currency: 'EUR',
-    card: { number: freshCard(), expMonth: 12, expYear: 2030, cvc: '123' },
-    customer: {
-      country: 'DE',
-      email: `buyer-${randomUUID()}@example.com`,
-      ip: `198.51.${counter % 250}.${Math.floor(Math.random() * 250)}`,
-      deviceId: randomUUID(),
-    },
-    ...overrides,
-  };
-}
-
 export function headers(key: string | undefined, apiKey = SHOP_KEY): Record<string, string> {
   return {
     authorization: `Bearer ${apiKey}`,

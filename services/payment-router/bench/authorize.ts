@@ -1,0 +1,150 @@
+// Authorizations end to end over HTTP: fraud scoring (Redis), routing, a simulated PSP,
+// ledger commit and outbox, at increasing load. Three PSP simulators (latency scaled to
+// 1/20 of their real-life medians: 3, 4.5 and 7 ms) and the router run as their own
+// processes on the same 2 cores as PostgreSQL, Redis, Kafka and the load generator.
+// Then the fraud scoring step alone (one Lua call + the model), for its p99.
+// `node bench/authorize.ts` with PG_URL, REDIS_URL and KAFKA_BROKERS set.
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+import Table from 'cli-table3';
+import { createRedis } from '@scale-models/redis';
+import { createTestDatabase, redis as redisServer } from '@scale-models/testkit';
+import pg from 'pg';
+import { createVelocityStore } from '../src/adapters/velocity-store.ts';
+import { scoreFraud } from '../src/domain/fraud/score-fraud.ts';
+import {
+  MERCHANT_KEYS,
+  OPERATOR_KEY,
+  SHOP_KEY,
+  VAULT_KEY,
+} from '../test/support/router-harness.ts';
+import { freshCard } from '../test/support/sample-payments.ts';
+import { pspUrls, startProcess, startPsps } from '../test/support/processes.ts';
+import { quantile, round, runClients } from './measure.ts';
+
+const LOADS = (process.env.BENCH_CONNECTIONS ?? '8,16,32,64').split(',').map(Number);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+const database = await createTestDatabase('payment_router_bench');
+const psps = await startPsps({ LATENCY_SCALE: '0.05' });
+const router = await startProcess('router.ts', {
+  PG_URL: database.url,
+  REDIS_URL: (await redisServer()).url,
+  KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+  PSP_URLS: pspUrls(psps),
+  MERCHANT_KEYS,
+  OPERATOR_KEY,
+  VAULT_KEY,
+  LOG_LEVEL: 'error',
+});
+
+function body(): string {
+  return JSON.stringify({
+    amount: 1000 + Math.floor(Math.random() * 9000),
+    currency: 'EUR',
+    card: { number: freshCard(), expMonth: 12, expYear: 2031 },
+    customer: {
+      country: 'DE',
+      email: `${randomUUID()}@example.com`,
+      ip: `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.1`,
+      deviceId: randomUUID(),
+    },
+  });
+}
+
+try {
+  const table = new Table({
+    head: ['connections', 'requests', 'auth/s', 'p50 ms', 'p99 ms', 'non-2xx/402', 'target'],
+  });
+  for (const connections of LOADS) {
+    const result = await autocannon({
+      url: `${router.url}/v1/payments`,
+      connections,
+      duration: SECONDS,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => ({
+            ...request,
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${SHOP_KEY}`,
+              'idempotency-key': randomUUID(),
+            },
+            body: body(),
+          }),
+        },
+      ],
+    });
+    const unexpected = result.non2xx - (result.statusCodeStats?.['402']?.count ?? 0);
+    table.push([
+      connections,
+      result.requests.total,
+      round(result.requests.average, 0),
+      result.latency.p50,
+      result.latency.p99,
+      unexpected,
+      '>= 1,000/s at p99 < 100 ms',
+    ]);
+    if (result.latency.p99 > 100) break;
+  }
+  console.log(table.toString());
+
+  const books = await fetch(`${router.url}/v1/ledger/trial-balance`, {
+    headers: { authorization: `Bearer ${OPERATOR_KEY}` },
+  });
+  const trial = (await books.json()) as {
+    totals: Record<string, number>;
+    driftedAccounts: string[];
+    unbalancedTransfers: string[];
+  };
+  console.log(
+    `books after the run: totals ${JSON.stringify(trial.totals)}, drifted ${trial.driftedAccounts.length}, unbalanced ${trial.unbalancedTransfers.length}`,
+  );
+  const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+  const { rows } = await pool.query<{ status: string; count: string }>(
+    'SELECT status, count(*) FROM payments GROUP BY 1 ORDER BY 1',
+  );
+  console.log(`payments: ${rows.map((row) => `${row.status} ${row.count}`).join(', ')}`);
+  await pool.end();
+} finally {
+  await router.kill('SIGTERM');
+  await Promise.all([...psps.values()].map((psp) => psp.kill()));
+  await database.drop();
+}
+
+// The fraud step alone: velocity windows in Redis (one Lua call) and the scoring model.
+const handle = createRedis((await redisServer()).url, {
+  keyPrefix: `payment-router-bench-${randomUUID()}`,
+});
+try {
+  const velocity = createVelocityStore(handle.redis);
+  const scoring: number[] = [];
+  const measured = await runClients(16, 20_000, async (i) => {
+    const t0 = performance.now();
+    const counts = await velocity.record(
+      {
+        attemptId: String(i),
+        cardFingerprint: `card${i % 5000}`,
+        ip: `ip${i % 800}`,
+        email: `e${i % 3000}`,
+        deviceId: `d${i % 4000}`,
+      },
+      Date.now(),
+    );
+    scoreFraud({
+      velocity: counts,
+      majorAmount: 25,
+      cardCountry: 'DE',
+      ipCountry: undefined,
+      email: 'a@example.com',
+    });
+    scoring.push(performance.now() - t0);
+  });
+  scoring.sort((a, b) => a - b);
+  console.log(
+    `fraud scoring step, 16 concurrent: ${round(measured.perSecond, 0)}/s, p50 ${round(quantile(scoring, 0.5), 2)} ms, p99 ${round(quantile(scoring, 0.99), 2)} ms (target p99 < 10 ms)`,
+  );
+} finally {
+  await handle.close();
+}
