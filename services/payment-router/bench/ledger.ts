@@ -65,7 +65,7 @@ async function postNaively(pool: pg.Pool, transfer: Transfer): Promise<void> {
         a.account.code < b.account.code ? -1 : 1,
       )) {
         const { rows } = await client.query<{ balance: string }>(
-          'SELECT balance FROM ledger_accounts WHERE code = $1 FOR UPDATE',
+          'SELECT balance FROM ledger_accounts WHERE code = $1 FOR NO KEY UPDATE',
           [entry.account.code],
         );
         await client.query('UPDATE ledger_accounts SET balance = $2 WHERE code = $1', [

@@ -28,7 +28,7 @@ export class LedgerStore {
     // share accounts then queue instead of deadlocking.
     const codes = [...new Set(entries.map((entry) => entry.account.code))].sort();
     await client.query(
-      'SELECT 1 FROM ledger_accounts WHERE code = ANY($1) ORDER BY code FOR UPDATE',
+      'SELECT 1 FROM ledger_accounts WHERE code = ANY($1) ORDER BY code FOR NO KEY UPDATE',
       [codes],
     );
     try {
