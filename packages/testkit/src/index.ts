@@ -5,3 +5,4 @@ export { createTestDatabase } from './test-database.ts';
 export type { TestDatabase } from './test-database.ts';
 export { uniqueName } from './unique-name.ts';
 export { eventually } from './eventually.ts';
+export { freePort } from './free-port.ts';

@@ -1,20 +1,23 @@
 import { defineEventContract } from '@scale-models/kafka';
 import type { EventContract } from '@scale-models/kafka';
-import type { PaymentStatus } from './domain/payment-status.ts';
+import type { PaymentView } from './payments/payment-view.ts';
 
-export interface PaymentEventData {
+/** What every payment event carries: the payment's state after it, and the amount it moved. */
+export type PaymentEventData = Pick<
+  PaymentView,
+  | 'merchantId'
+  | 'status'
+  | 'amount'
+  | 'currency'
+  | 'capturedAmount'
+  | 'refundedAmount'
+  | 'psp'
+  | 'declineCode'
+> & {
   paymentId: string;
-  merchantId: string;
-  status: PaymentStatus;
-  amount: number;
-  currency: string;
-  capturedAmount: number;
-  refundedAmount: number;
-  psp: string | null;
   /** The amount this event moved (the refund's amount for refunded). */
   eventAmount: number;
-  declineCode: string | null;
-}
+};
 
 const schema = {
   type: 'object',

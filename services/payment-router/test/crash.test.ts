@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   createTestDatabase,
   eventually,
+  freePort,
   kafka as kafkaServer,
   redis as redisServer,
 } from '@scale-models/testkit';
@@ -12,7 +13,7 @@ import type { TestDatabase } from '@scale-models/testkit';
 import type { PaymentView } from '../src/payments/payment-view.ts';
 import { paymentEvents } from '../src/contracts.ts';
 import type { PspName, ServiceProcess } from './support/processes.ts';
-import { chargesAt, freePort, pspUrls, startProcess, startPsps } from './support/processes.ts';
+import { chargesAt, pspUrls, startProcess, startPsps } from './support/processes.ts';
 import { headers, MERCHANT_KEYS, OPERATOR_KEY, VAULT_KEY } from './support/router-harness.ts';
 import { paymentBody } from './support/sample-payments.ts';
 

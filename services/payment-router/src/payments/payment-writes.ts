@@ -1,12 +1,13 @@
 import { v5 as uuidv5 } from 'uuid';
 import { enqueueOutboxEvent } from '@scale-models/postgres';
 import type pg from 'pg';
-import type { PaymentEventName } from '../contracts.ts';
+import type { PaymentEventData, PaymentEventName } from '../contracts.ts';
 import { paymentEvents } from '../contracts.ts';
 import type { LedgerStore } from '../adapters/ledger-store.ts';
 import type { PaymentRef, Transfer } from '../domain/ledger.ts';
 import type { PaymentStatus } from '../domain/payment-status.ts';
 import type { PaymentRow } from './payment-view.ts';
+import { viewOf } from './payment-view.ts';
 
 type Client = pg.PoolClient;
 
@@ -75,19 +76,34 @@ export async function recordMovement(
     aggregateType: 'payment',
     type: contract.type,
     source: '/payment-router/payments',
-    data: contract.validate({
-      paymentId: row.id,
-      merchantId: row.merchant_id,
-      status: row.status,
-      amount: Number(row.amount),
-      currency: row.currency,
-      capturedAmount: Number(row.captured_amount),
-      refundedAmount: Number(row.refunded_amount),
-      psp: row.psp,
-      eventAmount,
-      declineCode: row.decline_code,
-    }),
+    data: contract.validate(eventDataOf(row, eventAmount)),
   });
+}
+
+function eventDataOf(row: PaymentRow, eventAmount: number): PaymentEventData {
+  const {
+    id,
+    merchantId,
+    status,
+    amount,
+    currency,
+    capturedAmount,
+    refundedAmount,
+    psp,
+    declineCode,
+  } = viewOf(row);
+  return {
+    paymentId: id,
+    merchantId,
+    status,
+    amount,
+    currency,
+    capturedAmount,
+    refundedAmount,
+    psp,
+    declineCode,
+    eventAmount,
+  };
 }
 
 export async function bookPspOperation(

@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { eventually } from '@scale-models/testkit';
+import { eventually, freePort } from '@scale-models/testkit';
 
 export interface ServiceProcess {
   url: string;
@@ -11,15 +10,6 @@ export interface ServiceProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
   exited(): Promise<void>;
   output(): string;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /** Runs one of the package's entrypoints as a process of its own and waits until it is ready. */
