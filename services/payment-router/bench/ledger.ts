@@ -8,7 +8,7 @@ import Table from 'cli-table3';
 import { createPool, migrate, withTransaction } from '@scale-models/postgres';
 import { createTestDatabase } from '@scale-models/testkit';
 import type pg from 'pg';
-import { LedgerStore } from '../src/adapters/ledger-store.ts';
+import { BALANCE_SHARDS, LedgerStore } from '../src/adapters/ledger-store.ts';
 import type { Transfer } from '../src/domain/ledger.ts';
 import { authorizeTransfer, captureTransfer } from '../src/domain/ledger.ts';
 import { MIGRATIONS } from '../src/payments/create-payment-deps.ts';
@@ -40,20 +40,25 @@ async function postNaively(pool: pg.Pool, transfer: Transfer): Promise<void> {
   await withTransaction(
     pool,
     async (client) => {
+      // The textbook way: one statement per account, per entry and per balance, all on shard 0.
       for (const { account } of transfer.entries) {
         await client.query(
           'INSERT INTO ledger_accounts (code, currency, allow_negative) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
           [account.code, account.currency, account.allowNegative],
+        );
+        await client.query(
+          'INSERT INTO ledger_balances (account_code, shard, allow_negative) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING',
+          [account.code, account.allowNegative],
         );
       }
       await client.query(
         'INSERT INTO ledger_transfers (id, kind, payment_id) VALUES ($1, $2, $3)',
         [transfer.id, transfer.kind, transfer.paymentId],
       );
-      // Entries one by one would fail the per-statement balance check; the naive baseline
-      // inserts them in one statement and does the balances the textbook way.
+      // Entries one by one would fail the per-statement balance check: one INSERT for them.
       await client.query(
-        'INSERT INTO ledger_entries (transfer_id, account_code, currency, amount) SELECT * FROM unnest($1::uuid[], $2::text[], $3::char(3)[], $4::bigint[])',
+        `INSERT INTO ledger_entries (transfer_id, account_code, currency, shard, amount)
+         SELECT t, a, c, 0, m FROM unnest($1::uuid[], $2::text[], $3::char(3)[], $4::bigint[]) AS e(t, a, c, m)`,
         [
           transfer.entries.map(() => transfer.id),
           transfer.entries.map((e) => e.account.code),
@@ -65,13 +70,13 @@ async function postNaively(pool: pg.Pool, transfer: Transfer): Promise<void> {
         a.account.code < b.account.code ? -1 : 1,
       )) {
         const { rows } = await client.query<{ balance: string }>(
-          'SELECT balance FROM ledger_accounts WHERE code = $1 FOR NO KEY UPDATE',
+          'SELECT balance FROM ledger_balances WHERE account_code = $1 AND shard = 0 FOR NO KEY UPDATE',
           [entry.account.code],
         );
-        await client.query('UPDATE ledger_accounts SET balance = $2 WHERE code = $1', [
-          entry.account.code,
-          Number(rows[0]!.balance) + entry.amount,
-        ]);
+        await client.query(
+          'UPDATE ledger_balances SET balance = $2 WHERE account_code = $1 AND shard = 0',
+          [entry.account.code, Number(rows[0]!.balance) + entry.amount],
+        );
       }
     },
     { retries: 5 },
@@ -83,21 +88,19 @@ const pool = createPool(database.url, { max: CLIENTS + 2 });
 try {
   await migrate(pool, { directories: [MIGRATIONS], outbox: true });
   const ledger = new LedgerStore(pool);
-  // Customer funds must not go negative: one large authorization per currency lets the
-  // benchmark's captures (of payments it never authorized) draw on it.
-  await withTransaction(pool, (client) =>
-    ledger.post(
-      client,
-      CURRENCIES.map((currency) =>
-        authorizeTransfer(
-          randomUUID(),
-          { id: randomUUID(), merchantId: 'm0', currency, psp: 'atlas' },
-          10 ** 11,
-        ),
-      ),
-    ),
+  // Customer funds must not go negative: one large authorization per currency and balance
+  // shard lets the benchmark's captures (of payments it never authorized) draw on it.
+  const funding = CURRENCIES.flatMap((currency) =>
+    Array.from({ length: BALANCE_SHARDS }, (_, shard) => {
+      const id = `${randomUUID().slice(0, -4)}${shard.toString(16).padStart(4, '0')}`;
+      return authorizeTransfer(
+        randomUUID(),
+        { id, merchantId: 'm0', currency, psp: 'atlas' },
+        10 ** 11,
+      );
+    }),
   );
-
+  await withTransaction(pool, (client) => ledger.post(client, funding));
   const rows: [string, Measured][] = [];
   const naive = transfers(SINGLE);
   rows.push([

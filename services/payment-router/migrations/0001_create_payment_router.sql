@@ -177,11 +177,26 @@ CREATE TABLE ledger_accounts (
   code text PRIMARY KEY,
   currency char(3) NOT NULL,
   allow_negative boolean NOT NULL,
-  -- Cached sum of the account's entries, updated in the statement that posts them.
+  UNIQUE (code, currency)
+);
+
+-- Cached balances, updated in the statement that posts the entries, and split into shards:
+-- concurrent payments on one hot account (cardholders:EUR) then update different rows instead
+-- of queueing on one. An entry goes to the shard of its transfer's payment, so a hold and its
+-- release meet in one shard and every shard of a non-negative account stays >= 0 by itself.
+CREATE TABLE ledger_balances (
+  account_code text NOT NULL REFERENCES ledger_accounts,
+  shard smallint NOT NULL,
+  allow_negative boolean NOT NULL,
   balance bigint NOT NULL DEFAULT 0,
-  UNIQUE (code, currency),
+  PRIMARY KEY (account_code, shard),
   CONSTRAINT balance_not_negative CHECK (allow_negative OR balance >= 0)
 );
+
+CREATE VIEW ledger_account_balances AS
+  SELECT a.code, a.currency, coalesce(sum(b.balance), 0)::bigint AS balance
+  FROM ledger_accounts a LEFT JOIN ledger_balances b ON b.account_code = a.code
+  GROUP BY a.code, a.currency;
 
 CREATE TABLE ledger_transfers (
   id uuid PRIMARY KEY,
@@ -196,6 +211,7 @@ CREATE TABLE ledger_entries (
   transfer_id uuid NOT NULL REFERENCES ledger_transfers,
   account_code text NOT NULL,
   currency char(3) NOT NULL,
+  shard smallint NOT NULL,
   amount bigint NOT NULL CHECK (amount <> 0),
   FOREIGN KEY (account_code, currency) REFERENCES ledger_accounts (code, currency)
 );

@@ -290,7 +290,7 @@ describe('the ledger', () => {
 
 async function balances(): Promise<Map<string, number>> {
   const { rows } = await pool.query<{ code: string; balance: string }>(
-    'SELECT code, balance FROM ledger_accounts',
+    'SELECT code, balance FROM ledger_account_balances',
   );
   return new Map(rows.map((row) => [row.code, Number(row.balance)]));
 }

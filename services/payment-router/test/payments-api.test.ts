@@ -205,6 +205,20 @@ describe('idempotency', () => {
     expect(other.json()).toMatchObject({ code: 'idempotency.key_reused' });
   });
 
+  it('treats a key older than 24 hours as new', async () => {
+    const key = randomUUID();
+    const first = (await create(paymentBody(), key)).json<PaymentView>();
+    await router.deps.pool.query(
+      `UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = $1`,
+      [key],
+    );
+    const reused = await create(paymentBody({ amount: 777 }), key);
+    expect(reused.headers['idempotent-replayed']).toBeUndefined();
+    const second = reused.json<PaymentView>();
+    expect(second.id).not.toBe(first.id);
+    expect(second.amount).toBe(777);
+  });
+
   it('replays an error raised during execution', async () => {
     const payment = await approved({ captureMethod: 'manual' });
     await operate(payment.id, 'void');

@@ -4,11 +4,20 @@ import type { LedgerAccount, Transfer } from '../domain/ledger.ts';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
+/** Balance rows per account (see migrations/0001, ledger_balances). */
+export const BALANCE_SHARDS = 16;
+
+/** The shard of a transfer: its payment's, so an authorization and its capture share one. */
+export function shardOf(transfer: Transfer): number {
+  return Number.parseInt((transfer.paymentId ?? transfer.id).slice(-4), 16) % BALANCE_SHARDS;
+}
+
 /**
- * Posts transfers to the ledger. After the account locks, one statement inserts the transfers (an id already posted is
- * skipped: the transfer id is its idempotency key), their entries, and adds the entries to the
- * cached balances; the database checks that each transfer balances per currency (statement
- * trigger) and that no account that may not go negative does (CHECK). Returns the ids posted now.
+ * Posts transfers to the ledger. After locking the balance rows it touches, in one order, one
+ * statement inserts the transfers (an id already posted is skipped: the transfer id is its
+ * idempotency key), their entries, and adds the entries to the cached balances; the database
+ * checks that each transfer balances per currency (statement trigger) and that no account
+ * that may not go negative does (CHECK). Returns the ids posted now.
  */
 export class LedgerStore {
   private readonly knownAccounts = new Set<string>();
@@ -21,27 +30,34 @@ export class LedgerStore {
 
   async post(client: Queryable, transfers: readonly Transfer[]): Promise<string[]> {
     await this.ensureAccounts(transfers);
-    const entries = transfers.flatMap((transfer) =>
-      transfer.entries.map((entry) => ({ transfer: transfer.id, ...entry })),
-    );
-    // Lock the accounts in one order (by code) before touching them: two transactions that
-    // share accounts then queue instead of deadlocking.
-    const codes = [...new Set(entries.map((entry) => entry.account.code))].sort();
+    const entries = transfers.flatMap((transfer) => {
+      const shard = shardOf(transfer);
+      return transfer.entries.map((entry) => ({ transfer: transfer.id, shard, ...entry }));
+    });
+    // Lock in one order (account, shard): transactions sharing balance rows queue instead of
+    // deadlocking. NO KEY UPDATE does not conflict with the entries' foreign-key locks.
+    const rows = [
+      ...new Set(entries.map((entry) => `${entry.account.code}\u0000${entry.shard}`)),
+    ].sort();
+    const split = rows.map((row) => row.split('\u0000'));
     await client.query(
-      'SELECT 1 FROM ledger_accounts WHERE code = ANY($1) ORDER BY code FOR NO KEY UPDATE',
-      [codes],
+      `SELECT 1 FROM ledger_balances
+       WHERE (account_code, shard) IN (SELECT * FROM unnest($1::text[], $2::smallint[]))
+       ORDER BY account_code, shard FOR NO KEY UPDATE`,
+      [split.map(([code]) => code), split.map(([, shard]) => Number(shard))],
     );
     try {
-      const { rows } = await client.query<{ id: string }>(POST_TRANSFERS, [
+      const posted = await client.query<{ id: string }>(POST_TRANSFERS, [
         transfers.map((transfer) => transfer.id),
         transfers.map((transfer) => transfer.kind),
         transfers.map((transfer) => transfer.paymentId),
         entries.map((entry) => entry.transfer),
         entries.map((entry) => entry.account.code),
         entries.map((entry) => entry.account.currency),
+        entries.map((entry) => entry.shard),
         entries.map((entry) => entry.amount),
       ]);
-      return rows.map((row) => row.id);
+      return posted.rows.map((row) => row.id);
     } catch (error) {
       if ((error as { constraint?: string }).constraint === 'balance_not_negative') {
         throw new ConflictError('ledger.insufficient_balance', 'An account would go negative.', {
@@ -62,9 +78,20 @@ export class LedgerStore {
     if (missing.size === 0) return;
     const list = [...missing.values()];
     await this.pool.query(
-      `INSERT INTO ledger_accounts (code, currency, allow_negative)
-       SELECT * FROM unnest($1::text[], $2::char(3)[], $3::boolean[]) ON CONFLICT DO NOTHING`,
-      [list.map((a) => a.code), list.map((a) => a.currency), list.map((a) => a.allowNegative)],
+      `WITH accounts AS (
+         INSERT INTO ledger_accounts (code, currency, allow_negative)
+         SELECT * FROM unnest($1::text[], $2::char(3)[], $3::boolean[]) ON CONFLICT DO NOTHING
+       )
+       INSERT INTO ledger_balances (account_code, shard, allow_negative)
+       SELECT a.code, s, a.allow_negative
+       FROM unnest($1::text[], $3::boolean[]) AS a(code, allow_negative), generate_series(0, $4 - 1) AS s
+       ON CONFLICT DO NOTHING`,
+      [
+        list.map((a) => a.code),
+        list.map((a) => a.currency),
+        list.map((a) => a.allowNegative),
+        BALANCE_SHARDS,
+      ],
     );
     for (const account of list) this.knownAccounts.add(account.code);
   }
@@ -77,23 +104,23 @@ WITH posted AS (
   ON CONFLICT (id) DO NOTHING
   RETURNING id
 ), entries AS (
-  INSERT INTO ledger_entries (transfer_id, account_code, currency, amount)
-  SELECT e.transfer_id, e.account_code, e.currency, e.amount
-  FROM unnest($4::uuid[], $5::text[], $6::char(3)[], $7::bigint[])
-       AS e(transfer_id, account_code, currency, amount)
+  INSERT INTO ledger_entries (transfer_id, account_code, currency, shard, amount)
+  SELECT e.transfer_id, e.account_code, e.currency, e.shard, e.amount
+  FROM unnest($4::uuid[], $5::text[], $6::char(3)[], $7::smallint[], $8::bigint[])
+       AS e(transfer_id, account_code, currency, shard, amount)
   JOIN posted p ON p.id = e.transfer_id
-  RETURNING account_code, amount
+  RETURNING account_code, shard, amount
 ), balances AS (
-  UPDATE ledger_accounts a SET balance = a.balance + d.delta
-  FROM (SELECT account_code, sum(amount) AS delta FROM entries GROUP BY account_code) d
-  WHERE a.code = d.account_code
+  UPDATE ledger_balances b SET balance = b.balance + d.delta
+  FROM (SELECT account_code, shard, sum(amount) AS delta FROM entries GROUP BY 1, 2) d
+  WHERE b.account_code = d.account_code AND b.shard = d.shard
 )
 SELECT id FROM posted`;
 
 export interface TrialBalance {
   /** Sum of all balances per currency: zero when the books balance. */
   totals: Record<string, number>;
-  /** Accounts whose cached balance differs from the sum of their entries. */
+  /** Accounts whose cached balance (any shard) differs from the sum of their entries. */
   driftedAccounts: string[];
   /** Transfers whose entries do not sum to zero per currency. */
   unbalancedTransfers: string[];
@@ -104,13 +131,13 @@ export interface TrialBalance {
 export async function trialBalance(client: Queryable): Promise<TrialBalance> {
   const [accounts, drift, unbalanced] = await Promise.all([
     client.query<{ code: string; currency: string; balance: string }>(
-      'SELECT code, currency, balance FROM ledger_accounts ORDER BY code',
+      'SELECT code, currency, balance FROM ledger_account_balances ORDER BY code',
     ),
     client.query<{ code: string }>(
-      `SELECT a.code FROM ledger_accounts a
-       LEFT JOIN (SELECT account_code, sum(amount) AS total FROM ledger_entries GROUP BY 1) e
-         ON e.account_code = a.code
-       WHERE a.balance <> coalesce(e.total, 0)`,
+      `SELECT DISTINCT b.account_code AS code FROM ledger_balances b
+       LEFT JOIN (SELECT account_code, shard, sum(amount) AS total FROM ledger_entries GROUP BY 1, 2) e
+         ON e.account_code = b.account_code AND e.shard = b.shard
+       WHERE b.balance <> coalesce(e.total, 0)`,
     ),
     client.query<{ transfer_id: string }>(
       `SELECT DISTINCT transfer_id FROM ledger_entries GROUP BY transfer_id, currency
@@ -119,8 +146,9 @@ export async function trialBalance(client: Queryable): Promise<TrialBalance> {
   ]);
   const totals: Record<string, number> = {};
   const list = accounts.rows.map((row) => ({ ...row, balance: Number(row.balance) }));
-  for (const account of list)
+  for (const account of list) {
     totals[account.currency] = (totals[account.currency] ?? 0) + account.balance;
+  }
   return {
     totals,
     driftedAccounts: drift.rows.map((row) => row.code),
