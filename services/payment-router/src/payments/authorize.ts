@@ -31,7 +31,7 @@ export interface CreatePayment {
   description?: string;
 }
 
-/** The idempotency key the payment is created under, bound to it in the first transaction. */
+/** The idempotency key the payment is created under, bound to it in the first statement. */
 export interface KeyBinding {
   merchantId: string;
   key: string;
@@ -66,32 +66,37 @@ export async function authorize(
       ? { candidates: [], reasons: ['fraud: declined'] }
       : deps.routing.plan(routed);
   const trace: RoutingTrace = { reasons: plan.reasons, attempts: [] };
-  const row = await withTransaction(deps.pool, async (client) => {
-    const { rows } = await client.query<PaymentRow>(
-      `INSERT INTO payments (id, merchant_id, amount, currency, status, capture_method, card_token,
+  // One statement, so one atomic step: the payment exists, processing and leased, and the
+  // idempotency key points at it, before any PSP hears of it.
+  const { rows } = await deps.pool.query<PaymentRow>(
+    `WITH payment AS (
+       INSERT INTO payments (id, merchant_id, amount, currency, status, capture_method, card_token,
          card_brand, card_last4, card_country, fraud, routing, description, lease_until)
        VALUES ($1, $2, $3, $4, 'processing', $5, $6, $7, $8, $9, $10, $11, $12,
                now() + make_interval(secs => $13::int / 1000.0))
-       RETURNING *`,
-      [
-        id,
-        binding.merchantId,
-        input.money.amount,
-        input.money.currency,
-        fraud.decision === 'review' ? 'manual' : input.captureMethod,
-        vaulted.token,
-        input.card.brand,
-        input.card.last4,
-        input.customer.country,
-        JSON.stringify(fraud),
-        JSON.stringify(trace),
-        input.description ?? null,
-        deps.leaseMs,
-      ],
-    );
-    await deps.idempotency.bindPayment(client, binding.merchantId, binding.key, id);
-    return rows[0]!;
-  });
+       RETURNING *
+     ), bound AS (
+       UPDATE idempotency_keys SET payment_id = $1 WHERE merchant_id = $2 AND key = $14
+     )
+     SELECT * FROM payment`,
+    [
+      id,
+      binding.merchantId,
+      input.money.amount,
+      input.money.currency,
+      fraud.decision === 'review' ? 'manual' : input.captureMethod,
+      vaulted.token,
+      input.card.brand,
+      input.card.last4,
+      input.customer.country,
+      JSON.stringify(fraud),
+      JSON.stringify(trace),
+      input.description ?? null,
+      deps.leaseMs,
+      binding.key,
+    ],
+  );
+  const row = rows[0]!;
   if (fraud.decision === 'decline') return finishDeclined(deps, row, 'fraud_suspected', trace);
 
   let last: FinishedAttempt | undefined;
@@ -246,14 +251,18 @@ export async function finishAttempt(
       });
       const amount = Number(authorized.amount);
       const ref = paymentRef(authorized);
-      await recordMovement(client, deps.ledger, authorized, 'authorized', amount, [
-        authorizeTransfer(transferId(row.id, 'authorize'), ref, amount),
-      ]);
-      if (authorized.capture_method === 'manual') return viewOf(authorized);
+      const authorizing = authorizeTransfer(transferId(row.id, 'authorize'), ref, amount);
+      if (authorized.capture_method === 'manual') {
+        await recordMovement(client, deps.ledger, authorized, 'authorized', amount, [authorizing]);
+        return viewOf(authorized);
+      }
+      // Captured with the charge: both transfers in one posting, one event each.
+      await recordMovement(client, deps.ledger, authorized, 'authorized', amount, []);
       const captured = await transition(client, row.id, 'captured', { captured_amount: amount });
-      // The PSP captured with the charge: its settlement line carries the attempt id.
+      // The PSP's settlement line for it carries the attempt id.
       await bookPspOperation(client, captured, attempt.attemptId, 'capture', amount);
       await recordMovement(client, deps.ledger, captured, 'captured', amount, [
+        authorizing,
         captureTransfer(transferId(row.id, 'capture'), ref, amount, amount),
       ]);
       return viewOf(captured);

@@ -76,18 +76,6 @@ export class IdempotencyStore {
     );
   }
 
-  async bindPayment(
-    client: Pick<pg.PoolClient, 'query'>,
-    merchantId: string,
-    key: string,
-    paymentId: string,
-  ) {
-    await client.query(
-      'UPDATE idempotency_keys SET payment_id = $3 WHERE merchant_id = $1 AND key = $2',
-      [merchantId, key, paymentId],
-    );
-  }
-
   async complete(merchantId: string, key: string, response: StoredResponse): Promise<void> {
     await this.pool.query(
       `UPDATE idempotency_keys SET state = 'done', response_status = $3, response_body = $4
