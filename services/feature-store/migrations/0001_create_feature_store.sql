@@ -12,21 +12,26 @@ CREATE TABLE registry_objects (
 -- The offline store: append-only, event-timestamped rows of a feature view. Keys use the "C"
 -- collation so PostgreSQL sorts them in the order the point-in-time join compares them.
 -- created_ts (ingestion time) and then seq break ties between rows of the same event time.
+-- ingest_xid is the writing transaction: incremental materialization follows it (see below).
 CREATE TABLE feature_rows (
   seq          bigserial   PRIMARY KEY,
   feature_view text        NOT NULL,
   entity_key   text        COLLATE "C" NOT NULL,
   event_ts     timestamptz NOT NULL,
   created_ts   timestamptz NOT NULL,
-  values       jsonb       NOT NULL
+  values       jsonb       NOT NULL,
+  ingest_xid   xid8        NOT NULL DEFAULT pg_current_xact_id()
 );
 CREATE INDEX feature_rows_as_of ON feature_rows (feature_view, entity_key, event_ts, created_ts, seq);
-CREATE INDEX feature_rows_by_seq ON feature_rows (feature_view, seq);
+CREATE INDEX feature_rows_by_xid ON feature_rows (feature_view, ingest_xid);
 
--- Incremental materialization resumes after the last offline row it copied to Redis.
+-- Incremental materialization copies rows written by transactions from `from_xid` on: the
+-- oldest transaction still running when the previous run took its snapshot. A sequence
+-- number would not do: a transaction holding a lower number can commit after a run read a
+-- higher one, and its rows would be skipped for ever.
 CREATE TABLE materialization_watermarks (
   feature_view text        PRIMARY KEY,
-  last_seq     bigint      NOT NULL,
+  from_xid     xid8        NOT NULL,
   updated_at   timestamptz NOT NULL DEFAULT now()
 );
 
