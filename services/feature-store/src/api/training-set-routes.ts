@@ -5,12 +5,13 @@ import type { RoutePlugin } from '@scale-models/service-kit';
 import { createTrainingSet, getTrainingSet, streamTrainingSet } from '../adapters/training-sets.ts';
 import type { TrainingRow } from '../adapters/training-sets.ts';
 import type { AppDeps } from './app-deps.ts';
-import { NDJSON, recordsOf } from './read-records.ts';
+import { acceptRecordStreams, NDJSON, recordsOf } from './read-records.ts';
 import { requireApiKey } from './require-api-key.ts';
 
 /** Point-in-time correct training sets: store an entity dataframe, stream the joined rows. */
 export function trainingSetRoutes(deps: AppDeps): RoutePlugin {
   return (app) => {
+    acceptRecordStreams(app);
     app.post(
       '/v1/training-sets',
       {
