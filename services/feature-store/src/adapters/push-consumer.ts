@@ -14,11 +14,15 @@ export async function ensurePushTopic(kafka: Kafka): Promise<void> {
  * is harmless (online writes are newer-only; the offline rows it repeats are identical, since
  * their created time is the event's time).
  */
-export function pushConsumerOptions(kafka: Kafka, push: PushRows, groupId = 'feature-store.push'): ConsumerOptions {
+export function pushConsumerOptions(
+  kafka: Kafka,
+  push: PushRows,
+  { groupId = 'feature-store.push', topic = featureValuesPushed.topic }: { groupId?: string; topic?: string } = {},
+): ConsumerOptions {
   return {
     kafka,
     groupId,
-    topics: [featureValuesPushed.topic],
+    topics: [topic],
     handle: async (message) => {
       const event = featureValuesPushed.decode(message.value);
       await push(event.data, Date.parse(event.time));
