@@ -11,7 +11,9 @@ import { v2Routes } from './api/v2-routes.ts';
  * training sets, model registry (`/v1`), and the KServe V2 inference protocol (`/v2`), with
  * the service kit's `/healthz`, `/readyz` and `/docs`.
  */
-export function buildApp(deps: AppDeps & { redisReady: () => Promise<void>; logger?: LoggerOptions }): ServiceApp {
+export function buildApp(
+  deps: AppDeps & { redisReady: () => Promise<void>; logger?: LoggerOptions },
+): ServiceApp {
   return createService({
     name: 'feature-store',
     bodyLimit: 8 * 2 ** 20,

@@ -43,7 +43,9 @@ export async function createFeatureStore(options: FeatureStoreOptions): Promise<
   });
   await modelServer.syncAliases();
   const aliasPoll = setInterval(() => {
-    modelServer.syncAliases().catch((error: unknown) => options.onError?.('alias poll failed', error));
+    modelServer
+      .syncAliases()
+      .catch((error: unknown) => options.onError?.('alias poll failed', error));
   }, options.refreshMs);
   aliasPoll.unref();
   return {

@@ -38,10 +38,18 @@ const LATEST_PER_KEY = (incremental: boolean) => `
  * is done, so a run killed midway is simply run again: writes are conditional (never older
  * over newer), hence idempotent, and the online store ends as after one clean run.
  */
-export async function materializeView(pool: pg.Pool, online: OnlineStore, view: FeatureView, options: MaterializeOptions): Promise<MaterializeReport> {
+export async function materializeView(
+  pool: pg.Pool,
+  online: OnlineStore,
+  view: FeatureView,
+  options: MaterializeOptions,
+): Promise<MaterializeReport> {
   const batchSize = options.batchSize ?? 1_000;
   return withTransaction(pool, async (client) => {
-    await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('feature-store.materialize.' || $1, 0))`, [view.name]);
+    await client.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended('feature-store.materialize.' || $1, 0))`,
+      [view.name],
+    );
     const { rows } = await client.query<{ from_xid: string; next_xid: string }>(
       `SELECT (SELECT from_xid::text FROM materialization_watermarks WHERE feature_view = $1) AS from_xid,
               pg_snapshot_xmin(pg_current_snapshot())::text AS next_xid`,
@@ -49,7 +57,10 @@ export async function materializeView(pool: pg.Pool, online: OnlineStore, view: 
     );
     const incremental = options.mode === 'incremental' && rows[0]!.from_xid !== null;
     const cursor = client.query(
-      new Cursor<{ key: string } & OnlineRow>(LATEST_PER_KEY(incremental), incremental ? [view.name, rows[0]!.from_xid] : [view.name]),
+      new Cursor<{ key: string } & OnlineRow>(
+        LATEST_PER_KEY(incremental),
+        incremental ? [view.name, rows[0]!.from_xid] : [view.name],
+      ),
     );
     let keys = 0;
     let written = 0;
@@ -57,7 +68,9 @@ export async function materializeView(pool: pg.Pool, online: OnlineStore, view: 
       const batch = await cursor.read(batchSize);
       if (batch.length === 0) break;
       keys += batch.length;
-      written += await online.write(batch.map(({ key, t, c, v }) => ({ view: view.name, key, row: { t, c, v } })));
+      written += await online.write(
+        batch.map(({ key, t, c, v }) => ({ view: view.name, key, row: { t, c, v } })),
+      );
     }
     await cursor.close();
     await client.query(
@@ -80,7 +93,9 @@ export async function materializeViews(
   const views = (names ?? [...registry.featureViews.keys()]).map((name) => {
     const view = registry.featureViews.get(name)?.spec;
     if (view === undefined) {
-      throw new InputError('feature_view.unknown', `unknown feature view ${name}`, { details: { field: 'feature_views' } });
+      throw new InputError('feature_view.unknown', `unknown feature view ${name}`, {
+        details: { field: 'feature_views' },
+      });
     }
     return view;
   });

@@ -45,42 +45,80 @@ export interface ModelRegistry {
 
 export function createModelRegistry(pool: pg.Pool, artifacts: ArtifactStore): ModelRegistry {
   const getVersion = async (name: string, version: number): Promise<ModelVersion> => {
-    const { rows } = await pool.query<ModelVersion>(`SELECT ${VERSION_COLUMNS} FROM model_versions WHERE model = $1 AND version = $2`, [name, version]);
-    if (rows[0] === undefined) throw new NotFoundError('model.version_not_found', `model ${name} has no version ${version}`);
+    const { rows } = await pool.query<ModelVersion>(
+      `SELECT ${VERSION_COLUMNS} FROM model_versions WHERE model = $1 AND version = $2`,
+      [name, version],
+    );
+    if (rows[0] === undefined)
+      throw new NotFoundError('model.version_not_found', `model ${name} has no version ${version}`);
     return rows[0];
   };
   return {
     async createModel(name, description) {
-      const { rowCount } = await pool.query('INSERT INTO models (name, description) VALUES ($1, $2) ON CONFLICT DO NOTHING', [name, description]);
+      const { rowCount } = await pool.query(
+        'INSERT INTO models (name, description) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+        [name, description],
+      );
       if (rowCount === 0) throw new ConflictError('model.exists', `model ${name} exists`);
     },
     async registerVersion(name, input) {
       return withTransaction(pool, async (client) => {
-        const model = await client.query('SELECT name FROM models WHERE name = $1 FOR UPDATE', [name]);
+        const model = await client.query('SELECT name FROM models WHERE name = $1 FOR UPDATE', [
+          name,
+        ]);
         if (model.rowCount === 0) throw new NotFoundError('model.not_found', `no model ${name}`);
-        const { rows } = await client.query<{ next: number }>('SELECT coalesce(max(version), 0) + 1 AS next FROM model_versions WHERE model = $1', [name]);
+        const { rows } = await client.query<{ next: number }>(
+          'SELECT coalesce(max(version), 0) + 1 AS next FROM model_versions WHERE model = $1',
+          [name],
+        );
         const version = rows[0]!.next;
         // Uploaded before the row commits: a crash leaves an unreferenced artifact, never a
         // version whose artifact is missing.
-        const uri = await artifacts.put(`${name}/${version}/model.json`, Buffer.from(JSON.stringify(input.artifact)));
+        const uri = await artifacts.put(
+          `${name}/${version}/model.json`,
+          Buffer.from(JSON.stringify(input.artifact)),
+        );
         const inserted = await client.query<ModelVersion>(
           `INSERT INTO model_versions (model, version, artifact_uri, feature_service, training_set_id, metrics, metadata)
            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${VERSION_COLUMNS}`,
-          [name, version, uri, input.feature_service ?? null, input.training_set_id ?? null, input.metrics ?? {}, input.metadata ?? {}],
+          [
+            name,
+            version,
+            uri,
+            input.feature_service ?? null,
+            input.training_set_id ?? null,
+            input.metrics ?? {},
+            input.metadata ?? {},
+          ],
         );
         return inserted.rows[0]!;
       });
     },
     async getModel(name) {
-      const { rows } = await pool.query<{ name: string; description: string }>('SELECT name, description FROM models WHERE name = $1', [name]);
+      const { rows } = await pool.query<{ name: string; description: string }>(
+        'SELECT name, description FROM models WHERE name = $1',
+        [name],
+      );
       if (rows[0] === undefined) throw new NotFoundError('model.not_found', `no model ${name}`);
-      const versions = await pool.query<ModelVersion>(`SELECT ${VERSION_COLUMNS} FROM model_versions WHERE model = $1 ORDER BY version`, [name]);
-      const aliases = await pool.query<{ alias: string; version: number }>('SELECT alias, version FROM model_aliases WHERE model = $1', [name]);
-      return { ...rows[0], versions: versions.rows, aliases: Object.fromEntries(aliases.rows.map((a) => [a.alias, a.version])) };
+      const versions = await pool.query<ModelVersion>(
+        `SELECT ${VERSION_COLUMNS} FROM model_versions WHERE model = $1 ORDER BY version`,
+        [name],
+      );
+      const aliases = await pool.query<{ alias: string; version: number }>(
+        'SELECT alias, version FROM model_aliases WHERE model = $1',
+        [name],
+      );
+      return {
+        ...rows[0],
+        versions: versions.rows,
+        aliases: Object.fromEntries(aliases.rows.map((a) => [a.alias, a.version])),
+      };
     },
     getVersion,
     async readArtifact(version) {
-      return JSON.parse(Buffer.from(await artifacts.get(version.artifact_uri)).toString('utf8')) as unknown;
+      return JSON.parse(
+        Buffer.from(await artifacts.get(version.artifact_uri)).toString('utf8'),
+      ) as unknown;
     },
     async setAlias(name, alias, version) {
       await getVersion(name, version);
@@ -91,7 +129,9 @@ export function createModelRegistry(pool: pg.Pool, artifacts: ArtifactStore): Mo
       );
     },
     async listAliases() {
-      const { rows } = await pool.query<{ model: string; alias: string; version: number }>('SELECT model, alias, version FROM model_aliases');
+      const { rows } = await pool.query<{ model: string; alias: string; version: number }>(
+        'SELECT model, alias, version FROM model_aliases',
+      );
       return rows;
     },
   };

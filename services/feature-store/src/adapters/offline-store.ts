@@ -38,7 +38,11 @@ export async function ingestRecords(
 }
 
 /** Appends validated rows of one view (also used by push). */
-export async function insertRows(db: pg.Pool | pg.PoolClient, viewName: string, rows: IncomingRow[]): Promise<void> {
+export async function insertRows(
+  db: pg.Pool | pg.PoolClient,
+  viewName: string,
+  rows: IncomingRow[],
+): Promise<void> {
   if (rows.length === 0) return;
   await db.query(INSERT, [
     viewName,

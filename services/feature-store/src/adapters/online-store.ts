@@ -34,7 +34,9 @@ export interface OnlineStore {
 }
 
 export function createOnlineStore(redis: Redis): OnlineStore {
-  const scripts = defineScripts(redis, { writeIfNewer: { keys: 1, lua: WRITE_IF_NEWER, parse: Number } });
+  const scripts = defineScripts(redis, {
+    writeIfNewer: { keys: 1, lua: WRITE_IF_NEWER, parse: Number },
+  });
   return {
     write: async (entries) => {
       const written = await Promise.all(

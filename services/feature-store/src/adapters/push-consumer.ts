@@ -17,7 +17,10 @@ export async function ensurePushTopic(kafka: Kafka): Promise<void> {
 export function pushConsumerOptions(
   kafka: Kafka,
   push: PushRows,
-  { groupId = 'feature-store.push', topic = featureValuesPushed.topic }: { groupId?: string; topic?: string } = {},
+  {
+    groupId = 'feature-store.push',
+    topic = featureValuesPushed.topic,
+  }: { groupId?: string; topic?: string } = {},
 ): ConsumerOptions {
   return {
     kafka,

@@ -13,7 +13,10 @@ export interface RegistryCache {
  * The registry held in memory, as Feast's servers do, so serving costs no registry query;
  * reloaded every `refreshMs` so an apply on another replica arrives within that bound.
  */
-export async function createRegistryCache(pool: pg.Pool, refreshMs: number): Promise<RegistryCache> {
+export async function createRegistryCache(
+  pool: pg.Pool,
+  refreshMs: number,
+): Promise<RegistryCache> {
   let registry = await loadRegistry(pool);
   const refresh = async (): Promise<Registry> => {
     registry = await loadRegistry(pool);

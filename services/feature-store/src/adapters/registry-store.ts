@@ -28,11 +28,16 @@ interface ObjectRow {
 /** Reads the current version of every registry object. */
 export async function loadRegistry(db: pg.Pool | pg.PoolClient): Promise<Registry> {
   const { rows } = await db.query<ObjectRow>(CURRENT);
-  const registry: Registry = { entities: new Map(), featureViews: new Map(), featureServices: new Map() };
+  const registry: Registry = {
+    entities: new Map(),
+    featureViews: new Map(),
+    featureServices: new Map(),
+  };
   for (const row of rows) {
     const versioned = { version: row.version, spec: row.spec };
     if (row.kind === 'entity') registry.entities.set(row.name, versioned as Versioned<Entity>);
-    else if (row.kind === 'feature_view') registry.featureViews.set(row.name, versioned as Versioned<FeatureView>);
+    else if (row.kind === 'feature_view')
+      registry.featureViews.set(row.name, versioned as Versioned<FeatureView>);
     else registry.featureServices.set(row.name, versioned as Versioned<FeatureService>);
   }
   return registry;
@@ -54,7 +59,11 @@ export async function applySpec(pool: pg.Pool, spec: RegistrySpec): Promise<Plan
 }
 
 /** Every version of one object, oldest first. */
-export async function historyOf(pool: pg.Pool, kind: RegistryKind, name: string): Promise<Versioned<unknown>[]> {
+export async function historyOf(
+  pool: pg.Pool,
+  kind: RegistryKind,
+  name: string,
+): Promise<Versioned<unknown>[]> {
   const { rows } = await pool.query<{ version: number; spec: unknown }>(
     'SELECT version, spec FROM registry_objects WHERE kind = $1 AND name = $2 ORDER BY version',
     [kind, name],

@@ -11,7 +11,9 @@ export async function* readSourceFile(path: string): AsyncGenerator<Record<strin
     yield* readParquet(path);
     return;
   }
-  for await (const record of createReadStream(path).pipe(parse({ columns: true, skip_empty_lines: true, trim: true }))) {
+  for await (const record of createReadStream(path).pipe(
+    parse({ columns: true, skip_empty_lines: true, trim: true }),
+  )) {
     yield record as Record<string, unknown>;
   }
 }
@@ -22,7 +24,10 @@ async function* readParquet(path: string): AsyncGenerator<Record<string, unknown
   let rowStart = 0;
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows);
-    yield* (await parquetReadObjects({ file, metadata, rowStart, rowEnd })) as Record<string, unknown>[];
+    yield* (await parquetReadObjects({ file, metadata, rowStart, rowEnd })) as Record<
+      string,
+      unknown
+    >[];
     rowStart = rowEnd;
   }
 }

@@ -46,7 +46,14 @@ export async function createTrainingSet(
     await client.query(
       `INSERT INTO training_sets (id, feature_service, feature_service_version, features, entity, row_count, cutoff)
        VALUES ($1, $2, $3, $4, $5, 0, $6)`,
-      [id, resolved.featureService?.name ?? null, resolved.featureService?.version ?? null, JSON.stringify(resolved.refs), entity.name, new Date(nowMs)],
+      [
+        id,
+        resolved.featureService?.name ?? null,
+        resolved.featureService?.version ?? null,
+        JSON.stringify(resolved.refs),
+        entity.name,
+        new Date(nowMs),
+      ],
     );
     let batch: EntityDataframeRow[] = [];
     let count = 0;
@@ -64,7 +71,12 @@ export async function createTrainingSet(
   });
 }
 
-async function insertEntityRows(client: pg.PoolClient, id: string, firstRowNo: number, rows: EntityDataframeRow[]): Promise<void> {
+async function insertEntityRows(
+  client: pg.PoolClient,
+  id: string,
+  firstRowNo: number,
+  rows: EntityDataframeRow[],
+): Promise<void> {
   if (rows.length === 0) return;
   await client.query(INSERT_ROWS, [
     id,
@@ -75,13 +87,17 @@ async function insertEntityRows(client: pg.PoolClient, id: string, firstRowNo: n
   ]);
 }
 
-export async function getTrainingSet(db: pg.Pool | pg.PoolClient, id: string): Promise<TrainingSet> {
+export async function getTrainingSet(
+  db: pg.Pool | pg.PoolClient,
+  id: string,
+): Promise<TrainingSet> {
   const { rows } = await db.query<TrainingSet>(
     `SELECT id, feature_service, features, entity, row_count::float8 AS row_count, cutoff, created_at
      FROM training_sets WHERE id = $1`,
     [id],
   );
-  if (rows[0] === undefined) throw new NotFoundError('training_set.not_found', `no training set ${id}`);
+  if (rows[0] === undefined)
+    throw new NotFoundError('training_set.not_found', `no training set ${id}`);
   return rows[0];
 }
 
@@ -100,7 +116,12 @@ export type TrainingRow = Record<string, unknown>;
  * time; for each chunk every view's offline rows of that key range are fetched and merged in
  * by asOfJoin. Memory stays at one chunk whatever the size of the set.
  */
-export async function* streamTrainingSet(pool: pg.Pool, registry: Registry, id: string, chunkRows = 10_000): AsyncGenerator<TrainingRow> {
+export async function* streamTrainingSet(
+  pool: pg.Pool,
+  registry: Registry,
+  id: string,
+  chunkRows = 10_000,
+): AsyncGenerator<TrainingRow> {
   const set = await getTrainingSet(pool, id);
   const resolved = resolveFeatures(registry, { features: set.features });
   const joinKey = singleEntityOf(resolved).join_key;
@@ -126,7 +147,11 @@ async function joinChunk(
   cutoff: Date,
   joinKey: string,
 ): Promise<TrainingRow[]> {
-  const out: TrainingRow[] = chunk.map((row) => ({ [joinKey]: row.key, [EVENT_TIMESTAMP]: new Date(row.ts).toISOString(), ...row.extra }));
+  const out: TrainingRow[] = chunk.map((row) => ({
+    [joinKey]: row.key,
+    [EVENT_TIMESTAMP]: new Date(row.ts).toISOString(),
+    ...row.extra,
+  }));
   const first = chunk[0]!.key;
   const last = chunk.at(-1)!.key;
   await Promise.all(
@@ -135,7 +160,8 @@ async function joinChunk(
       let i = 0;
       for (const match of asOfJoin(chunk, rows, view.ttl_seconds * 1000)) {
         for (const feature of features) {
-          out[i]![columnOf(`${view.name}:${feature.name}`)] = match.status === 'present' ? (match.row!.values[feature.name] ?? null) : null;
+          out[i]![columnOf(`${view.name}:${feature.name}`)] =
+            match.status === 'present' ? (match.row!.values[feature.name] ?? null) : null;
         }
         i++;
       }

@@ -30,13 +30,25 @@ const versionOf = (text: string): number | undefined => (text === '' ? undefined
 export function grpcServices(deps: AppDeps): GrpcServiceRegistration[] {
   return [
     {
-      definition: lookupService(loadProto(PROTO('grpc_predict_v2.proto')), 'inference.GRPCInferenceService').service,
+      definition: lookupService(
+        loadProto(PROTO('grpc_predict_v2.proto')),
+        'inference.GRPCInferenceService',
+      ).service,
       implementation: {
         ServerLive: () => ({ live: true }),
-        ServerReady: async () => ({ ready: await deps.pool.query('SELECT 1').then(() => true, () => false) }),
+        ServerReady: async () => ({
+          ready: await deps.pool.query('SELECT 1').then(
+            () => true,
+            () => false,
+          ),
+        }),
         ServerMetadata: () => ({ name: 'feature-store', version: '1', extensions: [] }),
         ModelReady: async (call: ServerUnaryCall<{ name: string; version: string }, unknown>) => ({
-          ready: await isModelReady(deps.modelServer, call.request.name, versionOf(call.request.version)),
+          ready: await isModelReady(
+            deps.modelServer,
+            call.request.name,
+            versionOf(call.request.version),
+          ),
         }),
         ModelMetadata: (call: ServerUnaryCall<{ name: string; version: string }, unknown>) =>
           metadataOf(deps.modelServer, call.request.name, versionOf(call.request.version)),
@@ -48,35 +60,63 @@ export function grpcServices(deps: AppDeps): GrpcServiceRegistration[] {
             name: input.name,
             datatype: input.datatype,
             shape: input.shape.map(Number),
-            data: input.datatype === 'BYTES' ? (input.contents?.bytes_contents ?? []).map((b) => b.toString('utf8')) : (input.contents?.int64_contents ?? []),
+            data:
+              input.datatype === 'BYTES'
+                ? (input.contents?.bytes_contents ?? []).map((b) => b.toString('utf8'))
+                : (input.contents?.int64_contents ?? []),
           }));
-          const prediction = await deps.modelServer.infer(model_name, version, keysOfInputs(model, tensors));
+          const prediction = await deps.modelServer.infer(
+            model_name,
+            version,
+            keysOfInputs(model, tensors),
+          );
           return {
             model_name,
             model_version: String(prediction.version),
             id,
-            outputs: [{ name: 'probability', datatype: 'FP64', shape: [String(prediction.probabilities.length)], contents: { fp64_contents: prediction.probabilities } }],
+            outputs: [
+              {
+                name: 'probability',
+                datatype: 'FP64',
+                shape: [String(prediction.probabilities.length)],
+                contents: { fp64_contents: prediction.probabilities },
+              },
+            ],
             parameters: { platform: { string_param: PLATFORM } },
           };
         },
       },
     },
     {
-      definition: lookupService(loadProto(PROTO('online_features.proto')), 'feature_store.v1.OnlineFeatures').service,
+      definition: lookupService(
+        loadProto(PROTO('online_features.proto')),
+        'feature_store.v1.OnlineFeatures',
+      ).service,
       implementation: {
         GetOnlineFeatures: async (
-          call: ServerUnaryCall<{ features: string[]; feature_service: string; entities: Record<string, { values: string[] }> }, unknown>,
+          call: ServerUnaryCall<
+            {
+              features: string[];
+              feature_service: string;
+              entities: Record<string, { values: string[] }>;
+            },
+            unknown
+          >,
         ) => {
           const { features, feature_service, entities } = call.request;
           const selection = feature_service === '' ? { features } : { feature_service };
-          const entityColumns = Object.fromEntries(Object.entries(entities).map(([key, column]) => [key, column.values]));
+          const entityColumns = Object.fromEntries(
+            Object.entries(entities).map(([key, column]) => [key, column.values]),
+          );
           const answer = onlineResponseOf(await deps.features(selection, entityColumns));
           return {
             feature_names: answer.metadata.feature_names,
             results: answer.results.map((column) => ({
               values: column.values.map(grpcValueOf),
               statuses: column.statuses,
-              event_timestamps_ms: column.event_timestamps.map((ts) => (ts === null ? '0' : String(Date.parse(ts)))),
+              event_timestamps_ms: column.event_timestamps.map((ts) =>
+                ts === null ? '0' : String(Date.parse(ts)),
+              ),
             })),
           };
         },

@@ -10,12 +10,25 @@ export function modelRoutes(deps: AppDeps): RoutePlugin {
   return (app) => {
     const write = { preHandler: requireApiKey(deps.apiKeys) };
 
-    app.post('/v1/models', { ...write, schema: { body: Type.Object({ name: ModelName, description: Type.String({ default: '' }) }) } }, async (request, reply) => {
-      await deps.models.createModel(request.body.name, request.body.description);
-      return reply.code(201).send(await deps.models.getModel(request.body.name));
-    });
+    app.post(
+      '/v1/models',
+      {
+        ...write,
+        schema: {
+          body: Type.Object({ name: ModelName, description: Type.String({ default: '' }) }),
+        },
+      },
+      async (request, reply) => {
+        await deps.models.createModel(request.body.name, request.body.description);
+        return reply.code(201).send(await deps.models.getModel(request.body.name));
+      },
+    );
 
-    app.get('/v1/models/:name', { schema: { params: Type.Object({ name: Type.String() }) } }, (request) => deps.models.getModel(request.params.name));
+    app.get(
+      '/v1/models/:name',
+      { schema: { params: Type.Object({ name: Type.String() }) } },
+      (request) => deps.models.getModel(request.params.name),
+    );
 
     app.post(
       '/v1/models/:name/versions',
@@ -33,7 +46,8 @@ export function modelRoutes(deps: AppDeps): RoutePlugin {
           }),
         },
       },
-      async (request, reply) => reply.code(201).send(await deps.models.registerVersion(request.params.name, request.body)),
+      async (request, reply) =>
+        reply.code(201).send(await deps.models.registerVersion(request.params.name, request.body)),
     );
 
     app.put(
@@ -41,25 +55,40 @@ export function modelRoutes(deps: AppDeps): RoutePlugin {
       {
         ...write,
         schema: {
-          params: Type.Object({ name: Type.String(), alias: Type.String({ pattern: '^[a-z][a-z0-9_-]{0,30}$' }) }),
+          params: Type.Object({
+            name: Type.String(),
+            alias: Type.String({ pattern: '^[a-z][a-z0-9_-]{0,30}$' }),
+          }),
           body: Type.Object({ version: Type.Integer({ minimum: 1 }) }),
         },
       },
       async (request) => {
-        await deps.modelServer.moveAlias(request.params.name, request.params.alias, request.body.version);
-        return { model: request.params.name, alias: request.params.alias, version: request.body.version };
+        await deps.modelServer.moveAlias(
+          request.params.name,
+          request.params.alias,
+          request.body.version,
+        );
+        return {
+          model: request.params.name,
+          alias: request.params.alias,
+          version: request.body.version,
+        };
       },
     );
 
-    app.get('/v1/models/:name/serving', { schema: { params: Type.Object({ name: Type.String() }) } }, (request) => {
-      const name = request.params.name;
-      return {
-        champion: deps.modelServer.servedVersion(name) ?? null,
-        loaded_versions: deps.modelServer.loadedVersions(name),
-        batching: deps.modelServer.batchStats(name) ?? null,
-        shadow: deps.modelServer.shadowStats(name) ?? null,
-        drift: deps.modelServer.drift(name),
-      };
-    });
+    app.get(
+      '/v1/models/:name/serving',
+      { schema: { params: Type.Object({ name: Type.String() }) } },
+      (request) => {
+        const name = request.params.name;
+        return {
+          champion: deps.modelServer.servedVersion(name) ?? null,
+          loaded_versions: deps.modelServer.loadedVersions(name),
+          batching: deps.modelServer.batchStats(name) ?? null,
+          shadow: deps.modelServer.shadowStats(name) ?? null,
+          drift: deps.modelServer.drift(name),
+        };
+      },
+    );
   };
 }

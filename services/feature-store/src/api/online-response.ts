@@ -17,7 +17,11 @@ export function onlineResponseOf({ plan, values }: OnlineFeatures) {
       ...plan.resolved.refs.map((_, j) => ({
         values: values.map((row) => row[j]!.value),
         statuses: values.map((row) => row[j]!.status),
-        event_timestamps: values.map((row) => (row[j]!.eventTimestamp === undefined ? null : new Date(row[j]!.eventTimestamp).toISOString())),
+        event_timestamps: values.map((row) =>
+          row[j]!.eventTimestamp === undefined
+            ? null
+            : new Date(row[j]!.eventTimestamp).toISOString(),
+        ),
       })),
     ],
   };

@@ -15,12 +15,19 @@ export function acceptRecordStreams(app: ServiceApp): void {
 }
 
 /** Source records from a CSV (header line names the columns), NDJSON or JSON array body. */
-export function recordsOf(contentType: string | undefined, body: unknown): AsyncIterable<Record<string, unknown>> | Record<string, unknown>[] {
+export function recordsOf(
+  contentType: string | undefined,
+  body: unknown,
+): AsyncIterable<Record<string, unknown>> | Record<string, unknown>[] {
   const type = contentType?.split(';')[0]?.trim();
   if (type === CSV) return csvRecords(body as Readable);
   if (type === NDJSON) return ndjsonRecords(body as Readable);
   if (Array.isArray(body)) return body as Record<string, unknown>[];
-  throw new InputError('request.records_expected', 'send text/csv, application/x-ndjson, or a JSON array of rows', { details: { field: 'body' } });
+  throw new InputError(
+    'request.records_expected',
+    'send text/csv, application/x-ndjson, or a JSON array of rows',
+    { details: { field: 'body' } },
+  );
 }
 
 async function* csvRecords(stream: Readable): AsyncGenerator<Record<string, unknown>> {
@@ -28,7 +35,11 @@ async function* csvRecords(stream: Readable): AsyncGenerator<Record<string, unkn
   try {
     for await (const record of parser) yield record as Record<string, unknown>;
   } catch (error) {
-    throw new InputError('request.malformed_csv', `the CSV body is malformed: ${(error as Error).message}`, { details: { field: 'body' } });
+    throw new InputError(
+      'request.malformed_csv',
+      `the CSV body is malformed: ${(error as Error).message}`,
+      { details: { field: 'body' } },
+    );
   }
 }
 
@@ -41,10 +52,14 @@ async function* ndjsonRecords(stream: Readable): AsyncGenerator<Record<string, u
     try {
       record = JSON.parse(text);
     } catch {
-      throw new InputError('request.malformed_json', `line ${line} is not JSON`, { details: { field: `body[${line}]` } });
+      throw new InputError('request.malformed_json', `line ${line} is not JSON`, {
+        details: { field: `body[${line}]` },
+      });
     }
     if (record === null || typeof record !== 'object' || Array.isArray(record)) {
-      throw new InputError('request.malformed_json', `line ${line} is not a JSON object`, { details: { field: `body[${line}]` } });
+      throw new InputError('request.malformed_json', `line ${line} is not a JSON object`, {
+        details: { field: `body[${line}]` },
+      });
     }
     yield record as Record<string, unknown>;
   }

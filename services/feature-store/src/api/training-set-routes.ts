@@ -19,30 +19,48 @@ export function trainingSetRoutes(deps: AppDeps): RoutePlugin {
         schema: {
           querystring: Type.Object({
             feature_service: Type.Optional(Type.String()),
-            features: Type.Optional(Type.String({ description: 'comma-separated view:feature references' })),
+            features: Type.Optional(
+              Type.String({ description: 'comma-separated view:feature references' }),
+            ),
           }),
         },
       },
       async (request, reply) => {
         const { feature_service, features } = request.query;
-        const selection = feature_service !== undefined ? { feature_service } : { features: features?.split(',').filter(Boolean) ?? [] };
-        const set = await createTrainingSet(deps.pool, deps.registry.current(), selection, recordsOf(request.headers['content-type'], request.body));
+        const selection =
+          feature_service !== undefined
+            ? { feature_service }
+            : { features: features?.split(',').filter(Boolean) ?? [] };
+        const set = await createTrainingSet(
+          deps.pool,
+          deps.registry.current(),
+          selection,
+          recordsOf(request.headers['content-type'], request.body),
+        );
         return reply.code(201).send(set);
       },
     );
 
-    app.get('/v1/training-sets/:id', { schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } }, (request) =>
-      getTrainingSet(deps.pool, request.params.id),
+    app.get(
+      '/v1/training-sets/:id',
+      { schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } },
+      (request) => getTrainingSet(deps.pool, request.params.id),
     );
 
-    app.get('/v1/training-sets/:id/rows', { schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } }, async (request, reply) => {
-      await getTrainingSet(deps.pool, request.params.id); // a 404 before the stream starts
-      const rows = streamTrainingSet(deps.pool, deps.registry.current(), request.params.id);
-      if (request.headers.accept?.includes(NDJSON)) {
-        return reply.type(NDJSON).send(Readable.from(ndjson(rows)));
-      }
-      return reply.type('text/csv; charset=utf-8').send(Readable.from(rows).pipe(stringify({ header: true })));
-    });
+    app.get(
+      '/v1/training-sets/:id/rows',
+      { schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } },
+      async (request, reply) => {
+        await getTrainingSet(deps.pool, request.params.id); // a 404 before the stream starts
+        const rows = streamTrainingSet(deps.pool, deps.registry.current(), request.params.id);
+        if (request.headers.accept?.includes(NDJSON)) {
+          return reply.type(NDJSON).send(Readable.from(ndjson(rows)));
+        }
+        return reply
+          .type('text/csv; charset=utf-8')
+          .send(Readable.from(rows).pipe(stringify({ header: true })));
+      },
+    );
   };
 }
 

@@ -20,8 +20,13 @@ const USAGE = `usage:
   feature-store ingest <feature-view> <file.csv|file.parquet>
   feature-store materialize [--full] [feature-view ...]`;
 
-const config = loadConfigOrExit(Type.Pick(ConfigSchema, ['PG_URL', 'REDIS_URL', 'REDIS_PREFIX', 'MATERIALIZE_BATCH_SIZE']));
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { full: { type: 'boolean', default: false } } });
+const config = loadConfigOrExit(
+  Type.Pick(ConfigSchema, ['PG_URL', 'REDIS_URL', 'REDIS_PREFIX', 'MATERIALIZE_BATCH_SIZE']),
+);
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { full: { type: 'boolean', default: false } },
+});
 const [command, ...args] = positionals;
 const { pool, redis } = await connect(config, 'feature-store-cli');
 try {
@@ -37,9 +42,14 @@ try {
 async function run(name: string | undefined, rest: string[]): Promise<unknown> {
   switch (name) {
     case 'apply': {
-      const spec = Value.Default(RegistrySpecSchema, parseYaml(await readFile(requireArg(rest[0]), 'utf8')));
+      const spec = Value.Default(
+        RegistrySpecSchema,
+        parseYaml(await readFile(requireArg(rest[0]), 'utf8')),
+      );
       if (!Value.Check(RegistrySpecSchema, spec)) {
-        const problems = [...Value.Errors(RegistrySpecSchema, spec)].slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message}`);
+        const problems = [...Value.Errors(RegistrySpecSchema, spec)]
+          .slice(0, 5)
+          .map((e) => `${e.instancePath || '/'} ${e.message}`);
         throw new Error(`the registry file is invalid:\n  ${problems.join('\n  ')}`);
       }
       return { changes: await applySpec(pool, spec) };
@@ -49,14 +59,23 @@ async function run(name: string | undefined, rest: string[]): Promise<unknown> {
       const view = registry.featureViews.get(requireArg(rest[0]))?.spec;
       if (view === undefined) throw new Error(`unknown feature view ${rest[0]}`);
       const entity = registry.entities.get(view.entity)!.spec;
-      return { feature_view: view.name, ingested: await ingestRecords(pool, view, entity, readSourceFile(requireArg(rest[1]))) };
+      return {
+        feature_view: view.name,
+        ingested: await ingestRecords(pool, view, entity, readSourceFile(requireArg(rest[1]))),
+      };
     }
     case 'materialize':
       return {
-        reports: await materializeViews(pool, createOnlineStore(redis.redis), await loadRegistry(pool), rest.length === 0 ? undefined : rest, {
-          mode: values.full ? 'full' : 'incremental',
-          batchSize: config.MATERIALIZE_BATCH_SIZE,
-        }),
+        reports: await materializeViews(
+          pool,
+          createOnlineStore(redis.redis),
+          await loadRegistry(pool),
+          rest.length === 0 ? undefined : rest,
+          {
+            mode: values.full ? 'full' : 'incremental',
+            batchSize: config.MATERIALIZE_BATCH_SIZE,
+          },
+        ),
       };
     default:
       throw new Error(USAGE);

@@ -19,16 +19,24 @@ const store = await createFeatureStore({
   redis: redis.redis,
   artifacts: artifactStoreFromConfig(config),
   apiKeys: config.API_KEYS.split(','),
-  batching: { maxBatchSize: config.MAX_BATCH_SIZE, maxQueueDelayMs: config.MAX_QUEUE_DELAY_MS, maxConcurrency: config.MODEL_CONCURRENCY },
+  batching: {
+    maxBatchSize: config.MAX_BATCH_SIZE,
+    maxQueueDelayMs: config.MAX_QUEUE_DELAY_MS,
+    maxConcurrency: config.MODEL_CONCURRENCY,
+  },
   refreshMs: config.REFRESH_MS,
   materializeBatchSize: config.MATERIALIZE_BATCH_SIZE,
   onError: (message, error) => logger.warn({ err: error }, message),
 });
 
 const schedule = startMaterializeSchedule(store, config.MATERIALIZE_INTERVAL_MS, logger);
-const kafka = config.KAFKA_BROKERS === '' ? undefined : createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'feature-store' });
+const kafka =
+  config.KAFKA_BROKERS === ''
+    ? undefined
+    : createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'feature-store' });
 if (kafka !== undefined) await ensurePushTopic(kafka);
-const consumer = kafka === undefined ? undefined : await runConsumer(pushConsumerOptions(kafka, store.push));
+const consumer =
+  kafka === undefined ? undefined : await runConsumer(pushConsumerOptions(kafka, store.push));
 
 const grpc = createGrpcServer({ services: grpcServices(store), log: logger });
 const grpcPort = await grpc.listen(`0.0.0.0:${config.GRPC_PORT}`);
@@ -41,7 +49,7 @@ await runService(app, {
     { name: 'grpc', close: async () => void (await grpc.shutdown(5_000)) },
     { name: 'push consumer', close: async () => consumer?.stop() },
     { name: 'materialize schedule', close: () => schedule.stop() },
-    { name: 'polls', close: async () => store.stop() },
+    { name: 'polls', close: () => Promise.resolve(store.stop()) },
     { name: 'redis', close: () => redis.close() },
     { name: 'postgres', close: () => pool.end() },
   ],

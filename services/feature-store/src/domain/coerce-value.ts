@@ -13,9 +13,13 @@ export function coerceValue(dtype: ValueType, raw: unknown, field: string): Feat
   if (raw === null || raw === undefined || raw === '') return null;
   const value = coerce(dtype, raw);
   if (value === undefined) {
-    throw new InputError('feature.wrong_type', `${field} must be ${dtype}, got ${JSON.stringify(String(raw)).slice(0, 80)}`, {
-      details: { field, expected: dtype },
-    });
+    throw new InputError(
+      'feature.wrong_type',
+      `${field} must be ${dtype}, got ${JSON.stringify(raw)?.slice(0, 80) ?? typeof raw}`,
+      {
+        details: { field, expected: dtype },
+      },
+    );
   }
   return value;
 }
@@ -47,7 +51,9 @@ function integerOf(raw: unknown): number | string | undefined {
   if (typeof text !== 'string' || !/^-?\d{1,19}$/.test(text)) return undefined;
   const big = BigInt(text);
   if (big < INT64_MIN || big > INT64_MAX) return undefined;
-  return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big.toString();
+  return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(big)
+    : big.toString();
 }
 
 /** An entity key as stored (text): int64 keys in canonical decimal, so `007` and `7` are one. */

@@ -52,10 +52,13 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): DynamicBatch
 
   const armTimer = (delayMs: number): void => {
     if (timer !== undefined) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      dispatch();
-    }, Math.max(0, delayMs));
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        dispatch();
+      },
+      Math.max(0, delayMs),
+    );
   };
 
   const runBatch = async (batch: Pending<I, O>[]): Promise<void> => {

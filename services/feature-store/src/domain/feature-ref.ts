@@ -9,9 +9,13 @@ export interface FeatureRef {
 export function parseFeatureRef(ref: string): FeatureRef {
   const match = /^([a-z][a-z0-9_]*):([a-z][a-z0-9_]*)$/.exec(ref);
   if (match === null) {
-    throw new InputError('feature.bad_reference', `${ref} is not a feature reference (view:feature)`, {
-      details: { field: 'features', feature: ref },
-    });
+    throw new InputError(
+      'feature.bad_reference',
+      `${ref} is not a feature reference (view:feature)`,
+      {
+        details: { field: 'features', feature: ref },
+      },
+    );
   }
   return { view: match[1]!, feature: match[2]! };
 }

@@ -51,16 +51,24 @@ export function trainLogisticRegression(
 
 /** Probability of the positive class for each row of raw inputs (nulls allowed). */
 export function predict(model: LogisticModel, rows: (number | null)[][]): number[] {
-  return rows.map((row) => sigmoid(dot(model.weights, standardize(row, model.means, model.scales)) + model.bias));
+  return rows.map((row) =>
+    sigmoid(dot(model.weights, standardize(row, model.means, model.scales)) + model.bias),
+  );
 }
 
-function standardization(width: number, rows: (number | null)[][]): { means: number[]; scales: number[] } {
+function standardization(
+  width: number,
+  rows: (number | null)[][],
+): { means: number[]; scales: number[] } {
   const means: number[] = [];
   const scales: number[] = [];
   for (let j = 0; j < width; j++) {
-    const column = rows.map((row) => row[j]).filter((v): v is number => v !== null && v !== undefined);
+    const column = rows
+      .map((row) => row[j])
+      .filter((v): v is number => v !== null && v !== undefined);
     const mean = column.length === 0 ? 0 : column.reduce((a, b) => a + b, 0) / column.length;
-    const variance = column.length === 0 ? 0 : column.reduce((a, b) => a + (b - mean) ** 2, 0) / column.length;
+    const variance =
+      column.length === 0 ? 0 : column.reduce((a, b) => a + (b - mean) ** 2, 0) / column.length;
     means.push(mean);
     scales.push(variance > 0 ? Math.sqrt(variance) : 1);
   }
@@ -82,7 +90,13 @@ function sigmoid(z: number): number {
 }
 
 /** Share of rows the model classifies right at threshold 0.5. */
-export function accuracy(model: LogisticModel, rows: (number | null)[][], labels: number[]): number {
+export function accuracy(
+  model: LogisticModel,
+  rows: (number | null)[][],
+  labels: number[],
+): number {
   const predicted = predict(model, rows);
-  return predicted.filter((p, i) => (p >= 0.5 ? 1 : 0) === labels[i]).length / Math.max(1, rows.length);
+  return (
+    predicted.filter((p, i) => (p >= 0.5 ? 1 : 0) === labels[i]).length / Math.max(1, rows.length)
+  );
 }

@@ -23,7 +23,12 @@ export interface OnlineValue {
  * (0: never expires). Statuses are Feast's: an expired value is reported, never served as if
  * fresh, and its value is withheld.
  */
-export function onlineValueOf(row: OnlineRow | undefined, feature: string, ttlMs: number, nowMs: number): OnlineValue {
+export function onlineValueOf(
+  row: OnlineRow | undefined,
+  feature: string,
+  ttlMs: number,
+  nowMs: number,
+): OnlineValue {
   if (row === undefined || !(feature in row.v)) return { value: null, status: 'NOT_FOUND' };
   if (ttlMs > 0 && nowMs - row.t > ttlMs) {
     return { value: null, status: 'OUTSIDE_MAX_AGE', eventTimestamp: row.t };

@@ -11,7 +11,12 @@ export interface EntityDataframeRow {
   extra: Record<string, unknown>;
 }
 
-export function parseEntityRow(entity: Entity, record: Record<string, unknown>, where: string, nowMs: number): EntityDataframeRow {
+export function parseEntityRow(
+  entity: Entity,
+  record: Record<string, unknown>,
+  where: string,
+  nowMs: number,
+): EntityDataframeRow {
   const extra: Record<string, unknown> = {};
   for (const [column, value] of Object.entries(record)) {
     if (column !== entity.join_key && column !== EVENT_TIMESTAMP) extra[column] = value;

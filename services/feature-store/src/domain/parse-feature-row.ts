@@ -31,18 +31,30 @@ export function parseFeatureRow(
   const declared = new Map(view.features.map((f) => [f.name, f.dtype]));
   const values: Record<string, FeatureValue> = {};
   for (const [column, raw] of Object.entries(record)) {
-    if (column === entity.join_key || column === EVENT_TIMESTAMP || column === CREATED_TIMESTAMP) continue;
+    if (column === entity.join_key || column === EVENT_TIMESTAMP || column === CREATED_TIMESTAMP)
+      continue;
     const dtype = declared.get(column);
     if (dtype === undefined) {
-      throw new InputError('feature.unknown', `${where}: ${column} is not a feature of ${view.name}`, {
-        details: { field: `${where}.${column}`, feature_view: view.name },
-      });
+      throw new InputError(
+        'feature.unknown',
+        `${where}: ${column} is not a feature of ${view.name}`,
+        {
+          details: { field: `${where}.${column}`, feature_view: view.name },
+        },
+      );
     }
     values[column] = coerceValue(dtype, raw, `${where}.${column}`);
   }
   const eventTs = parseTimestamp(record[EVENT_TIMESTAMP], `${where}.${EVENT_TIMESTAMP}`, nowMs);
   const createdRaw = record[CREATED_TIMESTAMP];
   const createdTs =
-    createdRaw === undefined || createdRaw === '' ? nowMs : parseTimestamp(createdRaw, `${where}.${CREATED_TIMESTAMP}`, nowMs);
-  return { key: entityKeyOf(entity.value_type, record[entity.join_key], `${where}.${entity.join_key}`), eventTs, createdTs, values };
+    createdRaw === undefined || createdRaw === ''
+      ? nowMs
+      : parseTimestamp(createdRaw, `${where}.${CREATED_TIMESTAMP}`, nowMs);
+  return {
+    key: entityKeyOf(entity.value_type, record[entity.join_key], `${where}.${entity.join_key}`),
+    eventTs,
+    createdTs,
+    values,
+  };
 }

@@ -11,19 +11,28 @@ export const FUTURE_TOLERANCE_MS = 60_000;
 export function parseTimestamp(raw: unknown, field: string, nowMs: number): number {
   const ms = millisecondsOf(raw);
   if (ms === undefined) {
-    throw new InputError('timestamp.unparsable', `${field} is not a timestamp with a time zone: ${JSON.stringify(raw)?.slice(0, 60)}`, {
-      details: { field },
-    });
+    throw new InputError(
+      'timestamp.unparsable',
+      `${field} is not a timestamp with a time zone: ${JSON.stringify(raw)?.slice(0, 60)}`,
+      {
+        details: { field },
+      },
+    );
   }
   if (ms > nowMs + FUTURE_TOLERANCE_MS) {
-    throw new InputError('timestamp.in_future', `${field} ${new Date(ms).toISOString()} is in the future`, {
-      details: { field },
-    });
+    throw new InputError(
+      'timestamp.in_future',
+      `${field} ${new Date(ms).toISOString()} is in the future`,
+      {
+        details: { field },
+      },
+    );
   }
   return ms;
 }
 
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+const ISO_WITH_ZONE =
+  /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
 function millisecondsOf(raw: unknown): number | undefined {
   if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? undefined : raw.getTime();

@@ -40,16 +40,25 @@ export function planApply(current: Registry, desired: RegistrySpec): PlannedChan
     ),
     ...views.flatMap((view) => {
       if (!entityNames.has(view.entity)) {
-        throw new InputError('registry.unknown_entity', `feature view ${view.name} names unknown entity ${view.entity}`, {
-          details: { field: `feature_views.${view.name}.entity` },
-        });
+        throw new InputError(
+          'registry.unknown_entity',
+          `feature view ${view.name} names unknown entity ${view.entity}`,
+          {
+            details: { field: `feature_views.${view.name}.entity` },
+          },
+        );
       }
       requireUniqueNames('feature', view.features);
       return changeOf('feature_view', current.featureViews.get(view.name), view, checkView);
     }),
     ...services.flatMap((service) => {
       service.features.forEach((ref) => requireFeature(viewsAfter, ref, service.name));
-      return changeOf('feature_service', current.featureServices.get(service.name), service, () => undefined);
+      return changeOf(
+        'feature_service',
+        current.featureServices.get(service.name),
+        service,
+        () => undefined,
+      );
     }),
   ];
 }
@@ -68,7 +77,12 @@ function changeOf<T extends Entity | FeatureView | FeatureService>(
 
 function checkEntity(before: Entity, after: Entity): void {
   if (before.join_key !== after.join_key || before.value_type !== after.value_type) {
-    refuse('entity', after.name, 'join_key', `its join key ${before.join_key} (${before.value_type}) cannot change`);
+    refuse(
+      'entity',
+      after.name,
+      'join_key',
+      `its join key ${before.join_key} (${before.value_type}) cannot change`,
+    );
   }
 }
 
@@ -80,27 +94,45 @@ function checkView(before: FeatureView, after: FeatureView): void {
   for (const feature of before.features) {
     const dtype = afterTypes.get(feature.name);
     if (dtype === undefined) {
-      refuse('feature_view', after.name, `features.${feature.name}`, `feature ${feature.name} cannot be removed`);
+      refuse(
+        'feature_view',
+        after.name,
+        `features.${feature.name}`,
+        `feature ${feature.name} cannot be removed`,
+      );
     }
     if (dtype !== feature.dtype) {
-      refuse('feature_view', after.name, `features.${feature.name}`, `feature ${feature.name} cannot change type from ${feature.dtype} to ${dtype}`);
+      refuse(
+        'feature_view',
+        after.name,
+        `features.${feature.name}`,
+        `feature ${feature.name} cannot change type from ${feature.dtype} to ${dtype}`,
+      );
     }
   }
 }
 
 function refuse(kind: RegistryKind, name: string, field: string, why: string): never {
-  throw new ConflictError('registry.incompatible_change', `${kind} ${name}: ${why}; declare a new ${kind} instead`, {
-    details: { kind, name, field },
-  });
+  throw new ConflictError(
+    'registry.incompatible_change',
+    `${kind} ${name}: ${why}; declare a new ${kind} instead`,
+    {
+      details: { kind, name, field },
+    },
+  );
 }
 
 function requireFeature(views: Map<string, FeatureView>, ref: string, service: string): void {
   const { view, feature } = parseFeatureRef(ref);
   const found = views.get(view)?.features.some((f) => f.name === feature) ?? false;
   if (!found) {
-    throw new InputError('registry.unknown_feature', `feature service ${service} names unknown feature ${ref}`, {
-      details: { field: `feature_services.${service}.features`, feature: ref },
-    });
+    throw new InputError(
+      'registry.unknown_feature',
+      `feature service ${service} names unknown feature ${ref}`,
+      {
+        details: { field: `feature_services.${service}.features`, feature: ref },
+      },
+    );
   }
 }
 
@@ -108,7 +140,9 @@ function requireUniqueNames(kind: string, items: { name: string }[]): void {
   const seen = new Set<string>();
   for (const { name } of items) {
     if (seen.has(name)) {
-      throw new InputError('registry.duplicate_name', `${kind} ${name} is declared twice`, { details: { field: name } });
+      throw new InputError('registry.duplicate_name', `${kind} ${name} is declared twice`, {
+        details: { field: name },
+      });
     }
     seen.add(name);
   }
@@ -123,7 +157,9 @@ function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)]),
+      Object.entries(value)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, canonical(v)]),
     );
   }
   return value;

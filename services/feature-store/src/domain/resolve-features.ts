@@ -34,29 +34,47 @@ export function resolveFeatures(registry: Registry, selection: FeatureSelection)
     const view = registry.featureViews.get(viewName)?.spec;
     const feature = view?.features.find((f) => f.name === featureName);
     if (view === undefined || feature === undefined) {
-      throw new InputError('feature.unknown', `unknown feature ${ref}`, { details: { field: 'features', feature: ref } });
+      throw new InputError('feature.unknown', `unknown feature ${ref}`, {
+        details: { field: 'features', feature: ref },
+      });
     }
     const entity = registry.entities.get(view.entity)!.spec;
     const selected = views.get(viewName) ?? { view, entity, features: [] };
     if (!selected.features.includes(feature)) selected.features.push(feature);
     views.set(viewName, selected);
   }
-  return { refs, views: [...views.values()], ...(featureService === undefined ? {} : { featureService }) };
+  return {
+    refs,
+    views: [...views.values()],
+    ...(featureService === undefined ? {} : { featureService }),
+  };
 }
 
-function refsOf(registry: Registry, selection: FeatureSelection): Pick<ResolvedFeatures, 'refs' | 'featureService'> {
+function refsOf(
+  registry: Registry,
+  selection: FeatureSelection,
+): Pick<ResolvedFeatures, 'refs' | 'featureService'> {
   if (selection.feature_service !== undefined) {
     const service = registry.featureServices.get(selection.feature_service);
     if (service === undefined) {
-      throw new InputError('feature_service.unknown', `unknown feature service ${selection.feature_service}`, {
-        details: { field: 'feature_service' },
-      });
+      throw new InputError(
+        'feature_service.unknown',
+        `unknown feature service ${selection.feature_service}`,
+        {
+          details: { field: 'feature_service' },
+        },
+      );
     }
-    return { refs: service.spec.features, featureService: { name: service.spec.name, version: service.version } };
+    return {
+      refs: service.spec.features,
+      featureService: { name: service.spec.name, version: service.version },
+    };
   }
   const refs = selection.features ?? [];
   if (refs.length === 0) {
-    throw new InputError('feature.none_requested', 'name features or a feature_service', { details: { field: 'features' } });
+    throw new InputError('feature.none_requested', 'name features or a feature_service', {
+      details: { field: 'features' },
+    });
   }
   return { refs: [...new Set(refs)] };
 }
@@ -65,9 +83,13 @@ function refsOf(registry: Registry, selection: FeatureSelection): Pick<ResolvedF
 export function singleEntityOf(resolved: ResolvedFeatures): Entity {
   const names = new Set(resolved.views.map((v) => v.entity.name));
   if (names.size !== 1) {
-    throw new InputError('feature.several_entities', `the features span entities ${[...names].join(', ')}; use one entity per training set or model`, {
-      details: { field: 'features' },
-    });
+    throw new InputError(
+      'feature.several_entities',
+      `the features span entities ${[...names].join(', ')}; use one entity per training set or model`,
+      {
+        details: { field: 'features' },
+      },
+    );
   }
   return resolved.views[0]!.entity;
 }

@@ -38,7 +38,11 @@ export async function trainFromRows(
   );
   return {
     model,
-    metrics: { train_rows: train.y.length, holdout_rows: holdout.y.length, holdout_accuracy: accuracy(model, holdout.x, holdout.y) },
+    metrics: {
+      train_rows: train.y.length,
+      holdout_rows: holdout.y.length,
+      holdout_accuracy: accuracy(model, holdout.x, holdout.y),
+    },
     feature_stats,
   };
 }

@@ -1,4 +1,8 @@
-import { addToHistogram, emptyHistogram, populationStabilityIndex } from '../domain/population-stability.ts';
+import {
+  addToHistogram,
+  emptyHistogram,
+  populationStabilityIndex,
+} from '../domain/population-stability.ts';
 import type { Histogram } from '../domain/population-stability.ts';
 import type { LoadedModel } from './loaded-model.ts';
 
@@ -12,7 +16,10 @@ export interface DriftReport {
  * Compares served feature values with the training set's distribution (the histograms the
  * training step stored in the version's metadata as `feature_stats`).
  */
-export function createDriftMonitor(): { record(model: LoadedModel, inputs: (number | null)[][]): void; report(name: string): DriftReport } {
+export function createDriftMonitor(): {
+  record(model: LoadedModel, inputs: (number | null)[][]): void;
+  report(name: string): DriftReport;
+} {
   const served = new Map<string, { model: LoadedModel; byRef: Map<string, Histogram> }>();
   return {
     record(model, inputs) {
@@ -38,7 +45,10 @@ export function createDriftMonitor(): { record(model: LoadedModel, inputs: (numb
       const features = Object.fromEntries(
         [...entry.byRef].map(([ref, histogram]) => [
           ref,
-          { psi: populationStabilityIndex(expected[ref]!, histogram), served: histogram.counts.reduce((a, b) => a + b, 0) },
+          {
+            psi: populationStabilityIndex(expected[ref]!, histogram),
+            served: histogram.counts.reduce((a, b) => a + b, 0),
+          },
         ]),
       );
       return { version: entry.model.version, features };

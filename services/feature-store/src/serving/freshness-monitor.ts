@@ -25,11 +25,18 @@ export function createFreshnessMonitor(): FreshnessMonitor {
     unit: 's',
     description: 'Age of a served feature value (now minus its event time)',
   });
-  const byFeature = new Map<string, FeatureFreshness & { ageSum: number }>();
+  const byFeature = new Map<string, FeatureFreshness>();
   return {
     record(refs, values, nowMs) {
       refs.forEach((ref, j) => {
-        const entry = byFeature.get(ref) ?? { served: 0, present: 0, missing: 0, expired: 0, mean_age_seconds: 0, max_age_seconds: 0, ageSum: 0 };
+        const entry = byFeature.get(ref) ?? {
+          served: 0,
+          present: 0,
+          missing: 0,
+          expired: 0,
+          mean_age_seconds: 0,
+          max_age_seconds: 0,
+        };
         for (const row of values) {
           const value = row[j]!;
           entry.served++;
@@ -38,16 +45,15 @@ export function createFreshnessMonitor(): FreshnessMonitor {
           else {
             entry.present++;
             const age = (nowMs - value.eventTimestamp!) / 1000;
-            entry.ageSum += age;
+            entry.mean_age_seconds += (age - entry.mean_age_seconds) / entry.present;
             entry.max_age_seconds = Math.max(entry.max_age_seconds, age);
             ageHistogram.record(age, { feature: ref });
           }
         }
-        entry.mean_age_seconds = entry.present === 0 ? 0 : entry.ageSum / entry.present;
         byFeature.set(ref, entry);
       });
     },
     snapshot: () =>
-      Object.fromEntries([...byFeature].map(([ref, { ageSum: _ageSum, ...summary }]) => [ref, summary])),
+      Object.fromEntries([...byFeature].map(([ref, summary]) => [ref, { ...summary }])),
   };
 }

@@ -15,7 +15,10 @@ export const PLATFORM = 'feature-store_logistic-regression';
 
 /** The one input a model takes: its entity's join key, INT64 or BYTES (string keys). */
 function inputOf(model: LoadedModel): { name: string; datatype: string } {
-  return { name: model.entity.join_key, datatype: model.entity.value_type === 'int64' ? 'INT64' : 'BYTES' };
+  return {
+    name: model.entity.join_key,
+    datatype: model.entity.value_type === 'int64' ? 'INT64' : 'BYTES',
+  };
 }
 
 /**
@@ -26,27 +29,48 @@ export function keysOfInputs(model: LoadedModel, inputs: V2Tensor[]): unknown[] 
   const expected = inputOf(model);
   const unknown = inputs.find((input) => input.name !== expected.name);
   if (unknown !== undefined) {
-    throw new InputError('inference.unknown_input', `model ${model.name} takes one input, ${expected.name}; got ${unknown.name}`, {
-      details: { field: `inputs.${unknown.name}` },
-    });
+    throw new InputError(
+      'inference.unknown_input',
+      `model ${model.name} takes one input, ${expected.name}; got ${unknown.name}`,
+      {
+        details: { field: `inputs.${unknown.name}` },
+      },
+    );
   }
   const input = inputs[0];
   if (input === undefined || inputs.length > 1) {
-    throw new InputError('inference.inputs', `send exactly one input, ${expected.name}`, { details: { field: 'inputs' } });
-  }
-  if (input.datatype !== expected.datatype) {
-    throw new InputError('inference.datatype', `${expected.name} must be ${expected.datatype}, got ${input.datatype}`, {
-      details: { field: `inputs.${expected.name}.datatype` },
+    throw new InputError('inference.inputs', `send exactly one input, ${expected.name}`, {
+      details: { field: 'inputs' },
     });
   }
+  if (input.datatype !== expected.datatype) {
+    throw new InputError(
+      'inference.datatype',
+      `${expected.name} must be ${expected.datatype}, got ${input.datatype}`,
+      {
+        details: { field: `inputs.${expected.name}.datatype` },
+      },
+    );
+  }
   if (input.shape.length !== 1 || input.shape[0] !== input.data.length) {
-    throw new InputError('inference.shape', `${expected.name} must have shape [${input.data.length}]`, { details: { field: `inputs.${expected.name}.shape` } });
+    throw new InputError(
+      'inference.shape',
+      `${expected.name} must have shape [${input.data.length}]`,
+      { details: { field: `inputs.${expected.name}.shape` } },
+    );
   }
   return input.data;
 }
 
 export function outputsOf(prediction: Prediction): V2Tensor[] {
-  return [{ name: OUTPUT_NAME, datatype: 'FP64', shape: [prediction.probabilities.length], data: prediction.probabilities }];
+  return [
+    {
+      name: OUTPUT_NAME,
+      datatype: 'FP64',
+      shape: [prediction.probabilities.length],
+      data: prediction.probabilities,
+    },
+  ];
 }
 
 export async function metadataOf(server: ModelServer, name: string, version?: number) {
@@ -61,7 +85,11 @@ export async function metadataOf(server: ModelServer, name: string, version?: nu
 }
 
 /** Whether a model (at a version, or behind `champion`) is loaded and servable. */
-export async function isModelReady(server: ModelServer, name: string, version?: number): Promise<boolean> {
+export async function isModelReady(
+  server: ModelServer,
+  name: string,
+  version?: number,
+): Promise<boolean> {
   try {
     await server.model(name, version);
     return true;

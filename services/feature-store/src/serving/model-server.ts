@@ -73,23 +73,34 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
     const cached = loaded.get(`${name}/${version}`);
     if (cached !== undefined) return cached;
     const stored = await options.models.getVersion(name, version);
-    const { model, entity } = checkModelSchema(await options.models.readArtifact(stored), options.registry());
+    const { model, entity } = checkModelSchema(
+      await options.models.readArtifact(stored),
+      options.registry(),
+    );
     const entry: LoadedModel = { name, version, model, entity, metadata: stored.metadata };
     loaded.set(`${name}/${version}`, entry);
     return entry;
   };
 
-  const aliasOf = (name: string, alias: string): number | undefined => aliases.get(name)?.get(alias);
+  const aliasOf = (name: string, alias: string): number | undefined =>
+    aliases.get(name)?.get(alias);
 
   const served = async (name: string, version: number | undefined): Promise<LoadedModel> => {
     const target = version ?? aliasOf(name, SERVING_ALIAS);
     if (target === undefined) {
-      throw new NotFoundError('model.not_serving', `model ${name} has no ${SERVING_ALIAS} version loaded`);
+      throw new NotFoundError(
+        'model.not_serving',
+        `model ${name} has no ${SERVING_ALIAS} version loaded`,
+      );
     }
     return load(name, target);
   };
 
-  const runBatch = async (name: string, version: number | undefined, items: BatchItem[]): Promise<Prediction[]> => {
+  const runBatch = async (
+    name: string,
+    version: number | undefined,
+    items: BatchItem[],
+  ): Promise<Prediction[]> => {
     const champion = await served(name, version);
     const keys = items.flatMap((item) => item.keys);
     const inputs = await featureMatrix(champion, keys);
@@ -103,13 +114,27 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
     });
   };
 
-  const featureMatrix = async (model: LoadedModel, keys: string[]): Promise<(number | null)[][]> => {
-    const { values } = await options.features({ features: model.model.inputs }, { [model.entity.join_key]: keys });
-    return values.map((row) => row.map((v) => (v.status === 'PRESENT' && v.value !== null ? Number(v.value) : null)));
+  const featureMatrix = async (
+    model: LoadedModel,
+    keys: string[],
+  ): Promise<(number | null)[][]> => {
+    const { values } = await options.features(
+      { features: model.model.inputs },
+      { [model.entity.join_key]: keys },
+    );
+    return values.map((row) =>
+      row.map((v) => (v.status === 'PRESENT' && v.value !== null ? Number(v.value) : null)),
+    );
   };
 
   // Off the request path: the caller already has its answer when the challenger runs.
-  const shadowCall = (name: string, champion: LoadedModel, keys: string[], inputs: (number | null)[][], answered: number[]): void => {
+  const shadowCall = (
+    name: string,
+    champion: LoadedModel,
+    keys: string[],
+    inputs: (number | null)[][],
+    answered: number[],
+  ): void => {
     const challengerVersion = aliasOf(name, SHADOW_ALIAS);
     if (challengerVersion === undefined || challengerVersion === champion.version) return;
     setImmediate(() => {
@@ -117,16 +142,29 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
         const challenger = await load(name, challengerVersion);
         const sameInputs = challenger.model.inputs.join() === champion.model.inputs.join();
         const challengerInputs = sameInputs ? inputs : await featureMatrix(challenger, keys);
-        shadow.record(name, challenger.version, answered, predict(challenger.model, challengerInputs));
-      })().catch((error: unknown) => onError(`shadow call to ${name} v${challengerVersion} failed`, error));
+        shadow.record(
+          name,
+          challenger.version,
+          answered,
+          predict(challenger.model, challengerInputs),
+        );
+      })().catch((error: unknown) =>
+        onError(`shadow call to ${name} v${challengerVersion} failed`, error),
+      );
     });
   };
 
-  const batcherOf = (name: string, version: number | undefined): DynamicBatcher<BatchItem, Prediction> => {
+  const batcherOf = (
+    name: string,
+    version: number | undefined,
+  ): DynamicBatcher<BatchItem, Prediction> => {
     const id = version === undefined ? name : `${name}/${version}`;
     let batcher = batchers.get(id);
     if (batcher === undefined) {
-      batcher = createBatcher({ ...options.batching, run: (items) => runBatch(name, version, items) });
+      batcher = createBatcher({
+        ...options.batching,
+        run: (items) => runBatch(name, version, items),
+      });
       batchers.set(id, batcher);
     }
     return batcher;
@@ -141,8 +179,13 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
   return {
     async infer(name, version, rawKeys) {
       const model = await served(name, version);
-      if (rawKeys.length === 0) throw new InputError('inference.empty', 'send at least one entity key', { details: { field: 'inputs' } });
-      const keys = rawKeys.map((raw, i) => entityKeyOf(model.entity.value_type, raw, `inputs.${model.entity.join_key}[${i}]`));
+      if (rawKeys.length === 0)
+        throw new InputError('inference.empty', 'send at least one entity key', {
+          details: { field: 'inputs' },
+        });
+      const keys = rawKeys.map((raw, i) =>
+        entityKeyOf(model.entity.value_type, raw, `inputs.${model.entity.join_key}[${i}]`),
+      );
       return batcherOf(name, version).submit({ keys });
     },
     async moveAlias(name, alias, version) {
@@ -150,7 +193,11 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
         await load(name, version);
       } catch (error) {
         if (error instanceof InputError) {
-          throw new ConflictError(error.code, `${error.message}; ${alias} stays on version ${aliasOf(name, alias) ?? 'none'}`, { details: error.details });
+          throw new ConflictError(
+            error.code,
+            `${error.message}; ${alias} stays on version ${aliasOf(name, alias) ?? 'none'}`,
+            { details: error.details },
+          );
         }
         throw error;
       }
@@ -164,13 +211,17 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
           await load(model, version);
           setLocalAlias(model, alias, version);
         } catch (error) {
-          onError(`${model} v${version} (${alias}) refused; keeping v${aliasOf(model, alias) ?? 'none'}`, error);
+          onError(
+            `${model} v${version} (${alias}) refused; keeping v${aliasOf(model, alias) ?? 'none'}`,
+            error,
+          );
         }
       }
     },
     model: (name, version) => served(name, version),
     servedVersion: (name) => aliasOf(name, SERVING_ALIAS),
-    loadedVersions: (name) => [...loaded.values()].filter((m) => m.name === name).map((m) => m.version),
+    loadedVersions: (name) =>
+      [...loaded.values()].filter((m) => m.name === name).map((m) => m.version),
     batchStats: (name) => batchers.get(name)?.stats(),
     shadowStats: (name) => shadow.stats(name),
     drift: (name) => drift.report(name),

@@ -13,10 +13,17 @@ export interface OnlineFeatures {
   values: OnlineValue[][];
 }
 
-export type GetOnlineFeatures = (selection: FeatureSelection, entities: Record<string, unknown[]>) => Promise<OnlineFeatures>;
+export type GetOnlineFeatures = (
+  selection: FeatureSelection,
+  entities: Record<string, unknown[]>,
+) => Promise<OnlineFeatures>;
 
 /** get-online-features: validate, one MGET for every (view, key), judge each value's age. */
-export function createOnlineFeatures(registry: () => Registry, online: OnlineStore, freshness: FreshnessMonitor): GetOnlineFeatures {
+export function createOnlineFeatures(
+  registry: () => Registry,
+  online: OnlineStore,
+  freshness: FreshnessMonitor,
+): GetOnlineFeatures {
   return async (selection, entities) => {
     const plan = planOnlineRead(resolveFeatures(registry(), selection), entities);
     const rows = await online.read(plan.pairs);

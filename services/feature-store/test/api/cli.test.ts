@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness } from '../support/harness.ts';
 import type { Harness } from '../support/harness.ts';
 import { DRIVERS, HOUR } from '../support/fixtures.ts';
+import { countOf } from '../support/responses.ts';
+import type { ApplyResponse, MaterializeResponse } from '../support/responses.ts';
 
 const CLI = fileURLToPath(new URL('../../src/bin/cli.ts', import.meta.url));
 const run = promisify(execFile);
@@ -18,7 +20,14 @@ describe('the feature-store command line', () => {
   let h: Harness;
   let folder: string;
   const cli = (...args: string[]) =>
-    run(process.execPath, [CLI, ...args], { env: { ...process.env, PG_URL: h.database.url, REDIS_PREFIX: h.prefix, REDIS_URL: h.redisUrl } });
+    run(process.execPath, [CLI, ...args], {
+      env: {
+        ...process.env,
+        PG_URL: h.database.url,
+        REDIS_PREFIX: h.prefix,
+        REDIS_URL: h.redisUrl,
+      },
+    });
 
   beforeAll(async () => {
     h = await startHarness();
@@ -32,9 +41,14 @@ describe('the feature-store command line', () => {
   it('applies a YAML registry file, and refuses an invalid one naming the problem', async () => {
     await writeFile(join(folder, 'registry.yaml'), stringify(DRIVERS));
     const { stdout } = await cli('apply', join(folder, 'registry.yaml'));
-    expect(JSON.parse(stdout).changes).toHaveLength(4);
-    await writeFile(join(folder, 'bad.yaml'), stringify({ entities: [{ name: 'rider', join_key: 'rider_id', value_type: 'uuid' }] }));
-    const failed = await cli('apply', join(folder, 'bad.yaml')).catch((error: { code: number; stderr: string }) => error);
+    expect((JSON.parse(stdout) as ApplyResponse).changes).toHaveLength(4);
+    await writeFile(
+      join(folder, 'bad.yaml'),
+      stringify({ entities: [{ name: 'rider', join_key: 'rider_id', value_type: 'uuid' }] }),
+    );
+    const failed = await cli('apply', join(folder, 'bad.yaml')).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
     expect(failed).toMatchObject({ code: 1 });
     expect((failed as { stderr: string }).stderr).toContain('/entities/0/value_type');
   });
@@ -47,26 +61,47 @@ describe('the feature-store command line', () => {
       rowGroupSize: 100,
       columnData: [
         { name: 'driver_id', data: ids, type: 'INT64' },
-        { name: 'event_timestamp', data: ids.map(() => new Date(now - HOUR / 2)), type: 'TIMESTAMP' },
+        {
+          name: 'event_timestamp',
+          data: ids.map(() => new Date(now - HOUR / 2)),
+          type: 'TIMESTAMP',
+        },
         { name: 'conv_rate', data: ids.map((id) => Number(id) / 1000), type: 'DOUBLE' },
         { name: 'trips', data: ids.map((id) => id * 2n), type: 'INT64' },
       ],
     });
     const { stdout } = await cli('ingest', 'driver_stats', join(folder, 'stats.parquet'));
     expect(JSON.parse(stdout)).toEqual({ feature_view: 'driver_stats', ingested: 250 });
-    const materialized = JSON.parse((await cli('materialize', 'driver_stats')).stdout);
-    expect(materialized.reports).toMatchObject([{ feature_view: 'driver_stats', keys: 250, written: 250 }]);
+    const materialized = JSON.parse(
+      (await cli('materialize', 'driver_stats')).stdout,
+    ) as MaterializeResponse;
+    expect(materialized.reports).toMatchObject([
+      { feature_view: 'driver_stats', keys: 250, written: 250 },
+    ]);
     await h.store.registry.refresh();
-    const { values } = await h.store.features({ features: ['driver_stats:trips'] }, { driver_id: [249] });
+    const { values } = await h.store.features(
+      { features: ['driver_stats:trips'] },
+      { driver_id: [249] },
+    );
     expect(values[0]![0]).toMatchObject({ value: 498, status: 'PRESENT' });
   });
 
   it('ingests CSV and refuses a bad row without writing any', async () => {
-    const csv = ['driver_id,event_timestamp,conv_rate', `9007,${new Date().toISOString()},0.5`, `9008,${new Date().toISOString()},lots`].join('\n');
+    const csv = [
+      'driver_id,event_timestamp,conv_rate',
+      `9007,${new Date().toISOString()},0.5`,
+      `9008,${new Date().toISOString()},lots`,
+    ].join('\n');
     await writeFile(join(folder, 'bad.csv'), csv);
-    const failed = await cli('ingest', 'driver_stats', join(folder, 'bad.csv')).catch((error: { stderr: string }) => error);
-    expect((failed as { stderr: string }).stderr).toContain('rows[1].conv_rate must be float64');
-    const { rows } = await h.pool.query("SELECT count(*)::int AS n FROM feature_rows WHERE entity_key IN ('9007', '9008')");
-    expect(rows[0].n).toBe(0);
+    const failed = await cli('ingest', 'driver_stats', join(folder, 'bad.csv')).catch(
+      (error: { stderr: string }) => error,
+    );
+    expect(failed.stderr).toContain('rows[1].conv_rate must be float64');
+    expect(
+      await countOf(
+        h.pool,
+        "SELECT count(*) FROM feature_rows WHERE entity_key IN ('9007', '9008')",
+      ),
+    ).toBe(0);
   });
 });

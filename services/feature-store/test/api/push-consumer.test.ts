@@ -1,4 +1,11 @@
-import { createEventMessage, createKafka, DEAD_LETTER_HEADERS, deadLetterTopicOf, ensureTopics, runConsumer } from '@scale-models/kafka';
+import {
+  createEventMessage,
+  createKafka,
+  DEAD_LETTER_HEADERS,
+  deadLetterTopicOf,
+  ensureTopics,
+  runConsumer,
+} from '@scale-models/kafka';
 import type { ConsumerHandle } from '@scale-models/kafka';
 import { eventually, kafka as kafkaServer, uniqueName } from '@scale-models/testkit';
 import type { Kafka, Producer } from 'kafkajs';
@@ -8,6 +15,7 @@ import { featureValuesPushed } from '../../src/contracts.ts';
 import { startHarness, writeHeaders } from '../support/harness.ts';
 import type { Harness } from '../support/harness.ts';
 import { DRIVERS, hoursAgo } from '../support/fixtures.ts';
+import type { OnlineResponse } from '../support/responses.ts';
 
 describe('push from Kafka', () => {
   let h: Harness;
@@ -18,12 +26,20 @@ describe('push from Kafka', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    await h.app.inject({ method: 'POST', url: '/v1/apply', headers: writeHeaders, payload: DRIVERS });
+    await h.app.inject({
+      method: 'POST',
+      url: '/v1/apply',
+      headers: writeHeaders,
+      payload: DRIVERS,
+    });
     kafka = createKafka({ brokers: (await kafkaServer()).brokers, clientId: 'feature-store-test' });
     await ensureTopics(kafka, [{ topic, partitions: 1 }]);
     producer = kafka.producer();
     await producer.connect();
-    consumer = await runConsumer({ ...pushConsumerOptions(kafka, h.store.push, { groupId: uniqueName('push'), topic }), retry: { attempts: 1, backoffMs: 10 } });
+    consumer = await runConsumer({
+      ...pushConsumerOptions(kafka, h.store.push, { groupId: uniqueName('push'), topic }),
+      retry: { attempts: 1, backoffMs: 10 },
+    });
   });
   afterAll(async () => {
     await consumer.stop();
@@ -33,16 +49,28 @@ describe('push from Kafka', () => {
 
   const send = (value: string) => producer.send({ topic, messages: [{ key: '42', value }] });
   const online = async (ids: number[]) =>
-    (await h.app.inject({ method: 'POST', url: '/v1/get-online-features', payload: { features: ['driver_profile:rating'], entities: { driver_id: ids } } })).json().results[1].values;
+    (
+      await h.app.inject({
+        method: 'POST',
+        url: '/v1/get-online-features',
+        payload: { features: ['driver_profile:rating'], entities: { driver_id: ids } },
+      })
+    ).json<OnlineResponse>().results[1]!.values;
 
   it('writes pushed values to the online and offline stores', async () => {
     const event = createEventMessage(featureValuesPushed, 'test', {
       key: '42',
-      event: { feature_view: 'driver_profile', to: 'online_and_offline', rows: [{ driver_id: 42, event_timestamp: hoursAgo(0.01), rating: 4.9 }] },
+      event: {
+        feature_view: 'driver_profile',
+        to: 'online_and_offline',
+        rows: [{ driver_id: 42, event_timestamp: hoursAgo(0.01), rating: 4.9 }],
+      },
     });
     await producer.send({ topic, messages: [event.message] });
     await eventually(async () => expect(await online([42])).toEqual([4.9]));
-    const { rows } = await h.pool.query("SELECT values FROM feature_rows WHERE feature_view = 'driver_profile' AND entity_key = '42'");
+    const { rows } = await h.pool.query<{ values: unknown }>(
+      "SELECT values FROM feature_rows WHERE feature_view = 'driver_profile' AND entity_key = '42'",
+    );
     expect(rows.map((r) => r.values)).toEqual([{ rating: 4.9 }]);
   });
 
@@ -51,21 +79,41 @@ describe('push from Kafka', () => {
     const seen: { code: string | undefined }[] = [];
     await dlq.connect();
     await dlq.subscribe({ topics: [deadLetterTopicOf(topic)], fromBeginning: true });
-    await dlq.run({ eachMessage: async ({ message }) => void seen.push({ code: message.headers?.[DEAD_LETTER_HEADERS.errorCode]?.toString() }) });
+    await dlq.run({
+      eachMessage: ({ message }) => {
+        seen.push({ code: message.headers?.[DEAD_LETTER_HEADERS.errorCode]?.toString() });
+        return Promise.resolve();
+      },
+    });
     try {
       const unknownFeature = createEventMessage(featureValuesPushed, 'test', {
         key: '43',
-        event: { feature_view: 'driver_profile', to: 'online', rows: [{ driver_id: 43, event_timestamp: hoursAgo(0), speed: 1 }] },
+        event: {
+          feature_view: 'driver_profile',
+          to: 'online',
+          rows: [{ driver_id: 43, event_timestamp: hoursAgo(0), speed: 1 }],
+        },
       });
       await producer.send({ topic, messages: [unknownFeature.message] });
       await send('not json');
       const good = createEventMessage(featureValuesPushed, 'test', {
         key: '44',
-        event: { feature_view: 'driver_profile', to: 'online', rows: [{ driver_id: 44, event_timestamp: hoursAgo(0), rating: 3.3 }] },
+        event: {
+          feature_view: 'driver_profile',
+          to: 'online',
+          rows: [{ driver_id: 44, event_timestamp: hoursAgo(0), rating: 3.3 }],
+        },
       });
       await producer.send({ topic, messages: [good.message] });
       await eventually(async () => expect(await online([43, 44])).toEqual([null, 3.3]));
-      await eventually(() => expect(seen.map((s) => s.code).sort()).toEqual(['event.malformed_json', 'feature.unknown']), { timeoutMs: 20_000 });
+      await eventually(
+        () =>
+          expect(seen.map((s) => s.code).sort()).toEqual([
+            'event.malformed_json',
+            'feature.unknown',
+          ]),
+        { timeoutMs: 20_000 },
+      );
     } finally {
       await dlq.disconnect();
     }

@@ -10,12 +10,20 @@ import type { Oracle, OracleFeatureRow } from '../support/duckdb-oracle.ts';
 const key = fc.constantFrom('a', 'b', 'c', 'é', '😀', '\uffff');
 const instant = fc.integer({ min: 0, max: 40 });
 const entityRows = fc.array(fc.record({ key, ts: instant }), { maxLength: 60 });
-const featureRows = fc.array(fc.record({ key, ts: instant, value: fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: null }) }), {
-  maxLength: 60,
-});
+const featureRows = fc.array(
+  fc.record({
+    key,
+    ts: instant,
+    value: fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: null }),
+  }),
+  {
+    maxLength: 60,
+  },
+);
 const ttl = fc.constantFrom(0, 1, 5, 20);
 
-const byKeyThenTime = (a: { key: string; ts: number }, b: { key: string; ts: number }) => compareKeys(a.key, b.key) || a.ts - b.ts;
+const byKeyThenTime = (a: { key: string; ts: number }, b: { key: string; ts: number }) =>
+  compareKeys(a.key, b.key) || a.ts - b.ts;
 
 describe('asOfJoin', () => {
   let oracle: Oracle;
@@ -31,9 +39,15 @@ describe('asOfJoin', () => {
         const features: OracleFeatureRow[] = rawFeatures.map((row, seq) => ({ ...row, seq }));
         // Sort keeps seq order within ties: the later row is the one that wins, as in the oracle.
         const sorted = [...features].sort((a, b) => byKeyThenTime(a, b) || a.seq - b.seq);
-        const rows: FeatureRow[] = sorted.map((row) => ({ key: row.key, ts: row.ts, values: { x: row.value } }));
+        const rows: FeatureRow[] = sorted.map((row) => ({
+          key: row.key,
+          ts: row.ts,
+          values: { x: row.value },
+        }));
         const ours = [...asOfJoin(sortedEntities, rows, ttlMs)].map((match) =>
-          match.status === 'present' ? { value: match.row!.values.x as number | null, ts: match.row!.ts } : { value: null, ts: null },
+          match.status === 'present'
+            ? { value: match.row!.values.x as number | null, ts: match.row!.ts }
+            : { value: null, ts: null },
         );
         expect(ours).toEqual(await oracle.asOf(sortedEntities, features, ttlMs));
       }),
@@ -45,7 +59,9 @@ describe('asOfJoin', () => {
     fc.assert(
       fc.property(entityRows, featureRows, ttl, (entities, rawFeatures, ttlMs) => {
         const sortedEntities = [...entities].sort(byKeyThenTime);
-        const rows = [...rawFeatures].sort(byKeyThenTime).map((row) => ({ key: row.key, ts: row.ts, values: {} }));
+        const rows = [...rawFeatures]
+          .sort(byKeyThenTime)
+          .map((row) => ({ key: row.key, ts: row.ts, values: {} }));
         const matches = [...asOfJoin(sortedEntities, rows, ttlMs)];
         matches.forEach((match, i) => {
           if (match.row === undefined) return;
@@ -64,6 +80,11 @@ describe('asOfJoin', () => {
       { key: 'a', ts: 16 },
       { key: 'b', ts: 20 },
     ];
-    expect([...asOfJoin(entities, rows, 5)].map((m) => m.status)).toEqual(['missing', 'present', 'expired', 'missing']);
+    expect([...asOfJoin(entities, rows, 5)].map((m) => m.status)).toEqual([
+      'missing',
+      'present',
+      'expired',
+      'missing',
+    ]);
   });
 });

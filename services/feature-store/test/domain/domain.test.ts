@@ -3,14 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { coerceValue, entityKeyOf } from '../../src/domain/coerce-value.ts';
 import { compareKeys } from '../../src/domain/compare-keys.ts';
 import { accuracy, trainLogisticRegression } from '../../src/domain/logistic-regression.ts';
-import { histogramOf, populationStabilityIndex, quantileEdges } from '../../src/domain/population-stability.ts';
+import {
+  histogramOf,
+  populationStabilityIndex,
+  quantileEdges,
+} from '../../src/domain/population-stability.ts';
 import { parseTimestamp } from '../../src/domain/parse-timestamp.ts';
 
 describe('compareKeys', () => {
   it('orders strings as their UTF-8 bytes (PostgreSQL "C" collation)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme' }), (a, b) => {
-        expect(Math.sign(compareKeys(a, b))).toBe(Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b))));
+        expect(Math.sign(compareKeys(a, b))).toBe(
+          Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b))),
+        );
       }),
     );
   });
@@ -37,25 +43,38 @@ describe('coerceValue and entityKeyOf', () => {
     ['bool', 'yes'],
     ['string', 5],
   ] as const)('refuses %s %j naming the field', (dtype, raw) => {
-    expect(() => coerceValue(dtype, raw, 'rows[3].x')).toThrow(expect.objectContaining({ code: 'feature.wrong_type', details: { field: 'rows[3].x', expected: dtype } }));
+    expect(() => coerceValue(dtype, raw, 'rows[3].x')).toThrow(
+      expect.objectContaining({
+        code: 'feature.wrong_type',
+        details: { field: 'rows[3].x', expected: dtype },
+      }),
+    );
   });
 
   it('canonicalizes int64 keys and requires them', () => {
     expect(entityKeyOf('int64', '007', 'k')).toBe('7');
-    expect(() => entityKeyOf('int64', '', 'k')).toThrow(expect.objectContaining({ code: 'entity.missing_key' }));
+    expect(() => entityKeyOf('int64', '', 'k')).toThrow(
+      expect.objectContaining({ code: 'entity.missing_key' }),
+    );
   });
 });
 
 describe('parseTimestamp', () => {
   const now = Date.parse('2026-06-01T12:00:00Z');
   it('reads RFC 3339 with a zone and epoch milliseconds', () => {
-    expect(parseTimestamp('2026-06-01T11:00:00+02:00', 'ts', now)).toBe(Date.parse('2026-06-01T09:00:00Z'));
+    expect(parseTimestamp('2026-06-01T11:00:00+02:00', 'ts', now)).toBe(
+      Date.parse('2026-06-01T09:00:00Z'),
+    );
     expect(parseTimestamp('1780000000000', 'ts', now + 1e12)).toBe(1780000000000);
   });
   it('refuses the future beyond a minute of clock skew, and zone-less times', () => {
     expect(parseTimestamp(new Date(now + 30_000).toISOString(), 'ts', now)).toBe(now + 30_000);
-    expect(() => parseTimestamp(new Date(now + 120_000).toISOString(), 'ts', now)).toThrow(expect.objectContaining({ code: 'timestamp.in_future' }));
-    expect(() => parseTimestamp('2026-06-01 10:00:00', 'ts', now)).toThrow(expect.objectContaining({ code: 'timestamp.unparsable' }));
+    expect(() => parseTimestamp(new Date(now + 120_000).toISOString(), 'ts', now)).toThrow(
+      expect.objectContaining({ code: 'timestamp.in_future' }),
+    );
+    expect(() => parseTimestamp('2026-06-01 10:00:00', 'ts', now)).toThrow(
+      expect.objectContaining({ code: 'timestamp.unparsable' }),
+    );
   });
 });
 
@@ -74,7 +93,17 @@ describe('population stability index', () => {
     const training = Array.from({ length: 5000 }, (_, i) => (i % 100) / 100);
     const edges = quantileEdges(training);
     const expected = histogramOf(training, edges);
-    expect(populationStabilityIndex(expected, histogramOf(training.slice(0, 2500), edges))).toBeLessThan(0.01);
-    expect(populationStabilityIndex(expected, histogramOf(training.map((x) => x + 0.5), edges))).toBeGreaterThan(0.25);
+    expect(
+      populationStabilityIndex(expected, histogramOf(training.slice(0, 2500), edges)),
+    ).toBeLessThan(0.01);
+    expect(
+      populationStabilityIndex(
+        expected,
+        histogramOf(
+          training.map((x) => x + 0.5),
+          edges,
+        ),
+      ),
+    ).toBeGreaterThan(0.25);
   });
 });

@@ -43,10 +43,24 @@ describe('createBatcher', () => {
 
   it('runs a full batch at once and waits at most the queue delay for a partial one', async () => {
     const sizes: number[] = [];
-    const batcher = createBatcher<number, number>({ maxBatchSize: 4, maxQueueDelayMs: 20, maxConcurrency: 1, run: async (items) => (sizes.push(items.length), items) });
+    const batcher = createBatcher<number, number>({
+      maxBatchSize: 4,
+      maxQueueDelayMs: 20,
+      maxConcurrency: 1,
+      run: (items) => {
+        sizes.push(items.length);
+        return Promise.resolve(items);
+      },
+    });
     await Promise.all([1, 2, 3, 4, 5].map((i) => batcher.submit(i)));
     expect(sizes).toEqual([4, 1]);
-    expect(batcher.stats()).toMatchObject({ batches: 2, items: 5, largestBatch: 4, inFlight: 0, queued: 0 });
+    expect(batcher.stats()).toMatchObject({
+      batches: 2,
+      items: 5,
+      largestBatch: 4,
+      inFlight: 0,
+      queued: 0,
+    });
   });
 
   it('fails every request of a failed batch and keeps serving the next', async () => {
@@ -55,10 +69,8 @@ describe('createBatcher', () => {
       maxBatchSize: 2,
       maxQueueDelayMs: 5,
       maxConcurrency: 1,
-      run: async (items) => {
-        if (calls++ === 0) throw new Error('model crashed');
-        return items;
-      },
+      run: (items) =>
+        calls++ === 0 ? Promise.reject(new Error('model crashed')) : Promise.resolve(items),
     });
     const failed = await Promise.allSettled([batcher.submit(1), batcher.submit(2)]);
     expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);

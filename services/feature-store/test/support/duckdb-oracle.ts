@@ -26,7 +26,11 @@ export interface OracleAnswer {
  * older than the TTL. Answers in entity row order.
  */
 export interface Oracle {
-  asOf(entities: OracleEntityRow[], features: OracleFeatureRow[], ttlMs: number): Promise<OracleAnswer[]>;
+  asOf(
+    entities: OracleEntityRow[],
+    features: OracleFeatureRow[],
+    ttlMs: number,
+  ): Promise<OracleAnswer[]>;
   close(): void;
 }
 
@@ -49,7 +53,9 @@ async function asOf(
   ttlMs: number,
 ): Promise<OracleAnswer[]> {
   await connection.run('CREATE OR REPLACE TABLE e (row_no BIGINT, key VARCHAR, ts BIGINT)');
-  await connection.run('CREATE OR REPLACE TABLE f (key VARCHAR, ts BIGINT, seq BIGINT, value DOUBLE)');
+  await connection.run(
+    'CREATE OR REPLACE TABLE f (key VARCHAR, ts BIGINT, seq BIGINT, value DOUBLE)',
+  );
   await appendEntities(connection, entities);
   await appendFeatures(connection, features);
   const reader = await connection.runAndReadAll(`
@@ -68,7 +74,10 @@ async function asOf(
   }));
 }
 
-async function appendEntities(connection: DuckDBConnection, rows: OracleEntityRow[]): Promise<void> {
+async function appendEntities(
+  connection: DuckDBConnection,
+  rows: OracleEntityRow[],
+): Promise<void> {
   const appender = await connection.createAppender('e');
   rows.forEach((row, i) => {
     appender.appendBigInt(BigInt(i));
@@ -79,7 +88,10 @@ async function appendEntities(connection: DuckDBConnection, rows: OracleEntityRo
   appender.closeSync();
 }
 
-async function appendFeatures(connection: DuckDBConnection, rows: OracleFeatureRow[]): Promise<void> {
+async function appendFeatures(
+  connection: DuckDBConnection,
+  rows: OracleFeatureRow[],
+): Promise<void> {
   const appender = await connection.createAppender('f');
   for (const row of rows) {
     appender.appendVarchar(row.key);

@@ -2,7 +2,9 @@ import type { RegistrySpec } from '../../src/domain/registry-spec.ts';
 
 /** The registry most tests use: drivers (int64 keys) with two views and a feature service. */
 export const DRIVERS: RegistrySpec = {
-  entities: [{ name: 'driver', join_key: 'driver_id', value_type: 'int64', description: 'a driver' }],
+  entities: [
+    { name: 'driver', join_key: 'driver_id', value_type: 'int64', description: 'a driver' },
+  ],
   feature_views: [
     {
       name: 'driver_stats',
@@ -28,7 +30,12 @@ export const DRIVERS: RegistrySpec = {
       ],
     },
   ],
-  feature_services: [{ name: 'driver_activity', features: ['driver_stats:conv_rate', 'driver_stats:acc_rate', 'driver_profile:rating'] }],
+  feature_services: [
+    {
+      name: 'driver_activity',
+      features: ['driver_stats:conv_rate', 'driver_stats:acc_rate', 'driver_profile:rating'],
+    },
+  ],
 };
 
 export const HOUR = 3_600_000;
