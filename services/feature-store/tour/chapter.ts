@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { defineChapter } from '@scale-models/tests/tour';
 import type { TourContext } from '@scale-models/tests/tour';
 import { trainFromRows } from '../src/domain/train-from-rows.ts';
@@ -6,6 +7,7 @@ const PORT = 7100;
 const API_KEY = 'tour-feature-store-key';
 const DRIVERS = 200;
 const DAY = 86_400_000;
+const ARTIFACTS = resolve(import.meta.dirname, '../../../.infra/feature-store/artifacts');
 const INPUTS = ['driver_stats:conv_rate', 'driver_stats:acc_rate', 'driver_stats:avg_daily_trips'];
 
 // The miniature's own database on the tour's PostgreSQL server (created at first start).
@@ -33,6 +35,8 @@ const REGISTRY = {
 
 /** A driver's hidden quality drifts over the days; their stats and the label follow it. */
 const quality = (driver: number, day: number) => 0.5 + 0.4 * Math.sin(driver * 1.7 + day / 5);
+/** Deterministic noise in [-0.2, 0.2): rides are not fully predictable. */
+const noise = (i: number) => (((i * 2654435761) % 1000) / 1000 - 0.5) * 0.4;
 
 let trainingSetId = '';
 let modelVersion = 0;
@@ -49,12 +53,14 @@ async function call<T>(context: TourContext, method: string, path: string, body?
   return (response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as T;
 }
 
-async function probabilityOf(context: TourContext, driver: number): Promise<{ p: number; version: string; ms: number }> {
+let bestDriver = 0;
+
+async function probabilitiesOf(context: TourContext, drivers: number[]): Promise<{ p: number[]; version: string; ms: number }> {
   const started = performance.now();
   const answer = await call<{ model_version: string; outputs: { data: number[] }[] }>(context, 'POST', '/v2/models/driver_ranking/infer', {
-    inputs: [{ name: 'driver_id', datatype: 'INT64', shape: [1], data: [driver] }],
+    inputs: [{ name: 'driver_id', datatype: 'INT64', shape: [drivers.length], data: drivers }],
   });
-  return { p: answer.outputs[0]!.data[0]!, version: answer.model_version, ms: performance.now() - started };
+  return { p: answer.outputs[0]!.data, version: answer.model_version, ms: performance.now() - started };
 }
 
 export default defineChapter({
@@ -64,7 +70,7 @@ export default defineChapter({
     {
       name: 'server',
       args: ['src/bin/server.ts'],
-      env: { PORT: String(PORT), GRPC_PORT: String(PORT + 1), PG_URL: pgUrl.toString(), API_KEYS: API_KEY, LOG_LEVEL: 'warn' },
+      env: { PORT: String(PORT), GRPC_PORT: String(PORT + 1), PG_URL: pgUrl.toString(), API_KEYS: API_KEY, ARTIFACTS, LOG_LEVEL: 'warn' },
       url: `http://127.0.0.1:${PORT}`,
     },
   ],
@@ -99,7 +105,7 @@ export default defineChapter({
         for (let i = 0; i < 4000; i++) {
           const driver = i % DRIVERS;
           const daysAgo = 1 + ((i * 7919) % 2800) / 100;
-          const completed = quality(driver, -Math.ceil(daysAgo)) > 0.5 ? 1 : 0;
+          const completed = quality(driver, -Math.ceil(daysAgo)) + noise(i) > 0.5 ? 1 : 0;
           lines.push(`${driver},${new Date(now - daysAgo * DAY).toISOString()},${completed}`);
         }
         const set = await call<{ id: string; row_count: number }>(context, 'POST', '/v1/training-sets?feature_service=driver_ranking', lines.join('\n'), 'text/csv');
@@ -140,22 +146,24 @@ export default defineChapter({
       },
     },
     {
-      title: 'ask the KServe V2 endpoint about driver 7 (features fetched online)',
+      title: 'ask the KServe V2 endpoint about drivers 0-9 (features fetched online)',
       run: async (context) => {
-        const { p, version, ms } = await probabilityOf(context, 7);
-        return `p(complete) = ${p.toFixed(3)} from version ${version}, answered in ${ms.toFixed(1)} ms`;
+        const drivers = Array.from({ length: 10 }, (_, i) => i);
+        const { p, version, ms } = await probabilitiesOf(context, drivers);
+        bestDriver = drivers[p.indexOf(Math.max(...p))]!;
+        return `best is driver ${bestDriver}, p(complete) = ${Math.max(...p).toFixed(3)}; version ${version}, ${ms.toFixed(1)} ms for 10 drivers`;
       },
     },
     {
-      title: 'push a fresh, much worse stat for driver 7 and ask again',
+      title: 'push fresh, much worse stats for that driver and ask again',
       run: async (context) => {
-        const before = await probabilityOf(context, 7);
+        const before = await probabilitiesOf(context, [bestDriver]);
         await call(context, 'POST', '/v1/push', {
           feature_view: 'driver_stats',
-          rows: [{ driver_id: 7, event_timestamp: new Date().toISOString(), conv_rate: 0.05, acc_rate: 0.98, avg_daily_trips: 11 }],
+          rows: [{ driver_id: bestDriver, event_timestamp: new Date().toISOString(), conv_rate: 0.1, acc_rate: 0.95, avg_daily_trips: 12 }],
         });
-        const after = await probabilityOf(context, 7);
-        return `p(complete) ${before.p.toFixed(3)} → ${after.p.toFixed(3)}: the pushed value is served at once`;
+        const after = await probabilitiesOf(context, [bestDriver]);
+        return `p(complete) ${before.p[0]!.toFixed(3)} → ${after.p[0]!.toFixed(3)}: the pushed value is served at once`;
       },
     },
   ],
