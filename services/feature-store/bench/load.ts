@@ -1,5 +1,9 @@
 /** Latency percentiles and throughput of `fn` run `total` times by `concurrency` callers. */
-export async function runLoad(concurrency: number, total: number, fn: () => Promise<unknown>): Promise<{ opsPerSecond: number; p50: number; p99: number }> {
+export async function runLoad(
+  concurrency: number,
+  total: number,
+  fn: () => Promise<unknown>,
+): Promise<{ opsPerSecond: number; p50: number; p99: number }> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -14,7 +18,8 @@ export async function runLoad(concurrency: number, total: number, fn: () => Prom
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
   return { opsPerSecond: latencies.length / seconds, p50: at(0.5), p99: at(0.99) };
 }
 

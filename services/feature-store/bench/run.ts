@@ -7,6 +7,7 @@ import { benchTrainingSet } from './training-set.ts';
 
 const only = process.argv[2];
 if (only === undefined || only === 'online') await benchOnline();
-if (only === undefined || only === 'training-set') await benchTrainingSet(Number(process.env.ROWS ?? 200_000));
+if (only === undefined || only === 'training-set')
+  await benchTrainingSet(Number(process.env.ROWS ?? 200_000));
 if (only === undefined || only === 'inference') await benchInference();
 process.exit(0);

@@ -8,10 +8,14 @@ export function requireApiKey(keys: string[]): preHandlerHookHandler {
   return (request, _reply, done) => {
     const given = request.headers['x-api-key'];
     const candidate = Buffer.from(typeof given === 'string' ? given : '');
-    if (accepted.some((key) => key.length === candidate.length && timingSafeEqual(key, candidate))) {
+    if (
+      accepted.some((key) => key.length === candidate.length && timingSafeEqual(key, candidate))
+    ) {
       done();
       return;
     }
-    done(new UnauthenticatedError('auth.api_key_required', 'write APIs need a valid x-api-key header'));
+    done(
+      new UnauthenticatedError('auth.api_key_required', 'write APIs need a valid x-api-key header'),
+    );
   };
 }
