@@ -12,6 +12,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushConsumerOptions } from '../../src/adapters/push-consumer.ts';
 import { featureValuesPushed } from '../../src/contracts.ts';
+import type { PushTarget } from '../../src/contracts.ts';
 import { startHarness, writeHeaders } from '../support/harness.ts';
 import type { Harness } from '../support/harness.ts';
 import { DRIVERS, hoursAgo } from '../support/fixtures.ts';
@@ -48,6 +49,13 @@ describe('push from Kafka', () => {
   });
 
   const send = (value: string) => producer.send({ topic, messages: [{ key: '42', value }] });
+  const pushEvent = async (to: PushTarget, row: Record<string, unknown>) => {
+    const { message } = createEventMessage(featureValuesPushed, 'test', {
+      key: String(row.driver_id),
+      event: { feature_view: 'driver_profile', to, rows: [row] },
+    });
+    await producer.send({ topic, messages: [message] });
+  };
   const online = async (ids: number[]) =>
     (
       await h.app.inject({
@@ -58,15 +66,11 @@ describe('push from Kafka', () => {
     ).json<OnlineResponse>().results[1]!.values;
 
   it('writes pushed values to the online and offline stores', async () => {
-    const event = createEventMessage(featureValuesPushed, 'test', {
-      key: '42',
-      event: {
-        feature_view: 'driver_profile',
-        to: 'online_and_offline',
-        rows: [{ driver_id: 42, event_timestamp: hoursAgo(0.01), rating: 4.9 }],
-      },
+    await pushEvent('online_and_offline', {
+      driver_id: 42,
+      event_timestamp: hoursAgo(0.01),
+      rating: 4.9,
     });
-    await producer.send({ topic, messages: [event.message] });
     await eventually(async () => expect(await online([42])).toEqual([4.9]));
     const { rows } = await h.pool.query<{ values: unknown }>(
       "SELECT values FROM feature_rows WHERE feature_view = 'driver_profile' AND entity_key = '42'",
@@ -86,25 +90,9 @@ describe('push from Kafka', () => {
       },
     });
     try {
-      const unknownFeature = createEventMessage(featureValuesPushed, 'test', {
-        key: '43',
-        event: {
-          feature_view: 'driver_profile',
-          to: 'online',
-          rows: [{ driver_id: 43, event_timestamp: hoursAgo(0), speed: 1 }],
-        },
-      });
-      await producer.send({ topic, messages: [unknownFeature.message] });
+      await pushEvent('online', { driver_id: 43, event_timestamp: hoursAgo(0), speed: 1 });
       await send('not json');
-      const good = createEventMessage(featureValuesPushed, 'test', {
-        key: '44',
-        event: {
-          feature_view: 'driver_profile',
-          to: 'online',
-          rows: [{ driver_id: 44, event_timestamp: hoursAgo(0), rating: 3.3 }],
-        },
-      });
-      await producer.send({ topic, messages: [good.message] });
+      await pushEvent('online', { driver_id: 44, event_timestamp: hoursAgo(0), rating: 3.3 });
       await eventually(async () => expect(await online([43, 44])).toEqual([null, 3.3]));
       await eventually(
         () =>
