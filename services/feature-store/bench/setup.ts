@@ -1,0 +1,58 @@
+import { credentials } from '@grpc/grpc-js';
+import { createGrpcServer, loadProto, lookupService } from '@scale-models/grpc';
+import { startHarness, writeHeaders } from '../test/support/harness.ts';
+import type { Harness, HarnessOptions } from '../test/support/harness.ts';
+import { grpcServices } from '../src/api/grpc-services.ts';
+
+export const FEATURES = Array.from({ length: 10 }, (_, i) => `f${i}`);
+export const REFS = FEATURES.map((f) => `bench:${f}`);
+export const ENTITIES = 10_000;
+
+/** A listening feature store with one view of 10 float features for 10,000 entities, materialized. */
+export async function startBenchStore(options: HarnessOptions = {}) {
+  const h: Harness = await startHarness(options);
+  const inject = (url: string, payload: unknown) =>
+    h.app.inject({ method: 'POST', url, headers: writeHeaders, payload: payload as object });
+  await inject('/v1/apply', {
+    entities: [{ name: 'user', join_key: 'user_id', value_type: 'int64' }],
+    feature_views: [
+      {
+        name: 'bench',
+        entity: 'user',
+        ttl_seconds: 0,
+        features: FEATURES.map((name) => ({ name, dtype: 'float64' })),
+      },
+    ],
+  });
+  const now = new Date(Date.now() - 60_000).toISOString();
+  const rows = Array.from({ length: ENTITIES }, (_, id) => ({
+    user_id: id,
+    event_timestamp: now,
+    ...Object.fromEntries(FEATURES.map((f, j) => [f, ((id * (j + 1)) % 97) / 97])),
+  }));
+  for (let i = 0; i < rows.length; i += 2000)
+    await inject('/v1/feature-views/bench/rows', rows.slice(i, i + 2000));
+  await inject('/v1/materialize', { mode: 'full' });
+  const base = await h.app.listen({ port: 0, host: '127.0.0.1' });
+  const grpc = createGrpcServer({ services: grpcServices(h.store) });
+  const port = await grpc.listen('127.0.0.1:0');
+  const proto = (name: string) => loadProto(new URL(`../proto/${name}`, import.meta.url).pathname);
+  const OnlineClient = lookupService(
+    proto('online_features.proto'),
+    'feature_store.v1.OnlineFeatures',
+  );
+  const InferenceClient = lookupService(
+    proto('grpc_predict_v2.proto'),
+    'inference.GRPCInferenceService',
+  );
+  return {
+    h,
+    base,
+    online: new OnlineClient(`127.0.0.1:${port}`, credentials.createInsecure()),
+    inference: new InferenceClient(`127.0.0.1:${port}`, credentials.createInsecure()),
+    async close() {
+      await grpc.shutdown(1000);
+      await h.close();
+    },
+  };
+}

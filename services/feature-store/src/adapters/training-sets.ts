@@ -1,0 +1,171 @@
+import type pg from 'pg';
+import Cursor from 'pg-cursor';
+import { v7 as uuidv7 } from 'uuid';
+import { NotFoundError } from '@scale-models/errors';
+import { withTransaction } from '@scale-models/postgres';
+import { asOfJoin } from '../domain/as-of-join.ts';
+import type { EntityRow } from '../domain/as-of-join.ts';
+import { columnOf } from '../domain/feature-ref.ts';
+import { EVENT_TIMESTAMP } from '../domain/parse-feature-row.ts';
+import { parseEntityRow } from '../domain/parse-entity-row.ts';
+import type { EntityDataframeRow } from '../domain/parse-entity-row.ts';
+import type { Registry } from '../domain/registry-spec.ts';
+import { resolveFeatures, singleEntityOf } from '../domain/resolve-features.ts';
+import type { FeatureSelection, ResolvedFeatures } from '../domain/resolve-features.ts';
+import { featureRowsBetween } from './offline-store.ts';
+
+export interface TrainingSet {
+  id: string;
+  feature_service: string | null;
+  features: string[];
+  entity: string;
+  row_count: number;
+  cutoff: string;
+  created_at: string;
+}
+
+const INSERT_ROWS = `INSERT INTO training_set_rows (training_set_id, row_no, entity_key, event_ts, extra)
+  SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::timestamptz[], $5::jsonb[])`;
+const BATCH = 5_000;
+
+/**
+ * Stores an entity dataframe as a training set of the selected features. The join itself runs
+ * when the rows are read (streamTrainingSet), against the offline rows that existed now.
+ */
+export async function createTrainingSet(
+  pool: pg.Pool,
+  registry: Registry,
+  selection: FeatureSelection,
+  records: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>,
+  nowMs = Date.now(),
+): Promise<TrainingSet> {
+  const resolved = resolveFeatures(registry, selection);
+  const entity = singleEntityOf(resolved);
+  const id = uuidv7();
+  return withTransaction(pool, async (client) => {
+    await client.query(
+      `INSERT INTO training_sets (id, feature_service, feature_service_version, features, entity, row_count, cutoff)
+       VALUES ($1, $2, $3, $4, $5, 0, $6)`,
+      [
+        id,
+        resolved.featureService?.name ?? null,
+        resolved.featureService?.version ?? null,
+        JSON.stringify(resolved.refs),
+        entity.name,
+        new Date(nowMs),
+      ],
+    );
+    let batch: EntityDataframeRow[] = [];
+    let count = 0;
+    for await (const record of records) {
+      batch.push(parseEntityRow(entity, record, `rows[${count}]`, nowMs));
+      count++;
+      if (batch.length === BATCH) {
+        await insertEntityRows(client, id, count - batch.length, batch);
+        batch = [];
+      }
+    }
+    await insertEntityRows(client, id, count - batch.length, batch);
+    await client.query('UPDATE training_sets SET row_count = $2 WHERE id = $1', [id, count]);
+    return getTrainingSet(client, id);
+  });
+}
+
+async function insertEntityRows(
+  client: pg.PoolClient,
+  id: string,
+  firstRowNo: number,
+  rows: EntityDataframeRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await client.query(INSERT_ROWS, [
+    id,
+    rows.map((_, i) => firstRowNo + i),
+    rows.map((r) => r.key),
+    rows.map((r) => new Date(r.ts).toISOString()),
+    rows.map((r) => JSON.stringify(r.extra)),
+  ]);
+}
+
+export async function getTrainingSet(
+  db: pg.Pool | pg.PoolClient,
+  id: string,
+): Promise<TrainingSet> {
+  const { rows } = await db.query<TrainingSet>(
+    `SELECT id, feature_service, features, entity, row_count::float8 AS row_count, cutoff, created_at
+     FROM training_sets WHERE id = $1`,
+    [id],
+  );
+  if (rows[0] === undefined)
+    throw new NotFoundError('training_set.not_found', `no training set ${id}`);
+  return rows[0];
+}
+
+interface StoredEntityRow extends EntityRow {
+  extra: Record<string, unknown>;
+}
+
+const ENTITY_ROWS = `SELECT entity_key AS key, (extract(epoch FROM event_ts) * 1000)::float8 AS ts, extra
+  FROM training_set_rows WHERE training_set_id = $1 ORDER BY entity_key, event_ts, row_no`;
+
+/** Output rows of a training set: the entity row's columns, then one column per feature. */
+export type TrainingRow = Record<string, unknown>;
+
+/**
+ * Streams a training set: entity rows are read in key order through a cursor, a chunk at a
+ * time; for each chunk every view's offline rows of that key range are fetched and merged in
+ * by asOfJoin. Memory stays at one chunk whatever the size of the set.
+ */
+export async function* streamTrainingSet(
+  pool: pg.Pool,
+  registry: Registry,
+  id: string,
+  chunkRows = 10_000,
+): AsyncGenerator<TrainingRow> {
+  const set = await getTrainingSet(pool, id);
+  const resolved = resolveFeatures(registry, { features: set.features });
+  const joinKey = singleEntityOf(resolved).join_key;
+  const cutoff = new Date(set.cutoff);
+  const client = await pool.connect();
+  const cursor = client.query(new Cursor<StoredEntityRow>(ENTITY_ROWS, [id]));
+  try {
+    for (;;) {
+      const chunk = await cursor.read(chunkRows);
+      if (chunk.length === 0) break;
+      yield* await joinChunk(pool, resolved, chunk, cutoff, joinKey);
+    }
+  } finally {
+    await cursor.close();
+    client.release();
+  }
+}
+
+async function joinChunk(
+  pool: pg.Pool,
+  resolved: ResolvedFeatures,
+  chunk: StoredEntityRow[],
+  cutoff: Date,
+  joinKey: string,
+): Promise<TrainingRow[]> {
+  const out: TrainingRow[] = chunk.map((row) => ({
+    [joinKey]: row.key,
+    [EVENT_TIMESTAMP]: new Date(row.ts).toISOString(),
+    ...row.extra,
+  }));
+  const first = chunk[0]!.key;
+  const last = chunk.at(-1)!.key;
+  await Promise.all(
+    resolved.views.map(async ({ view, features }) => {
+      const rows = await featureRowsBetween(pool, view.name, first, last, cutoff);
+      let i = 0;
+      for (const match of asOfJoin(chunk, rows, view.ttl_seconds * 1000)) {
+        for (const feature of features) {
+          out[i]![columnOf(`${view.name}:${feature.name}`)] =
+            match.status === 'present' ? (match.row!.values[feature.name] ?? null) : null;
+        }
+        i++;
+      }
+    }),
+  );
+  return out;
+}

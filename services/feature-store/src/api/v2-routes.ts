@@ -1,0 +1,104 @@
+import { ServiceError, statusOf } from '@scale-models/errors';
+import { Type } from '@scale-models/service-kit';
+import type { RoutePlugin } from '@scale-models/service-kit';
+import {
+  isModelReady,
+  keysOfInputs,
+  metadataOf,
+  outputsOf,
+} from '../serving/inference-protocol.ts';
+import type { V2Tensor } from '../serving/inference-protocol.ts';
+import type { AppDeps } from './app-deps.ts';
+
+const Tensor = Type.Object({
+  name: Type.String(),
+  datatype: Type.String(),
+  shape: Type.Array(Type.Integer({ minimum: 0 }), { maxItems: 8 }),
+  data: Type.Array(Type.Unknown(), { maxItems: 10_000 }),
+});
+const InferRequest = Type.Object({
+  id: Type.Optional(Type.String()),
+  inputs: Type.Array(Tensor, { maxItems: 8 }),
+});
+const Model = Type.Object({ name: Type.String() });
+const ModelVersion = Type.Object({ name: Type.String(), version: Type.Integer({ minimum: 1 }) });
+
+/** KServe V2 Open Inference Protocol, REST. Errors in the protocol's own `{ "error": … }` form. */
+export function v2Routes(deps: AppDeps): RoutePlugin {
+  return (app) => {
+    app.setErrorHandler((error, request, reply) => {
+      const service = error instanceof ServiceError ? error : undefined;
+      const validation = (error as { validation?: unknown }).validation !== undefined;
+      const status = service !== undefined ? statusOf(service.kind).http : validation ? 400 : 500;
+      if (status === 500) request.log.error({ err: error }, 'inference request failed');
+      return reply.code(status).send({
+        error: status === 500 ? 'internal error' : (error as Error).message,
+        code: service?.code ?? (validation ? 'request.invalid' : 'internal'),
+      });
+    });
+
+    app.get('/v2', () => ({ name: 'feature-store', version: '1', extensions: [] }));
+    app.get('/v2/health/live', () => ({ live: true }));
+    app.get('/v2/health/ready', async (_request, reply) => {
+      const ready = await deps.pool.query('SELECT 1').then(
+        () => true,
+        () => false,
+      );
+      return reply.code(ready ? 200 : 503).send({ ready });
+    });
+
+    app.get('/v2/models/:name', { schema: { params: Model } }, (request) =>
+      metadataOf(deps.modelServer, request.params.name),
+    );
+    app.get('/v2/models/:name/versions/:version', { schema: { params: ModelVersion } }, (request) =>
+      metadataOf(deps.modelServer, request.params.name, request.params.version),
+    );
+    app.get('/v2/models/:name/ready', { schema: { params: Model } }, (request, reply) =>
+      ready(reply, request.params.name),
+    );
+    app.get(
+      '/v2/models/:name/versions/:version/ready',
+      { schema: { params: ModelVersion } },
+      (request, reply) => ready(reply, request.params.name, request.params.version),
+    );
+
+    app.post(
+      '/v2/models/:name/infer',
+      { schema: { params: Model, body: InferRequest } },
+      (request) => infer(request.params.name, undefined, request.body),
+    );
+    app.post(
+      '/v2/models/:name/versions/:version/infer',
+      { schema: { params: ModelVersion, body: InferRequest } },
+      (request) => infer(request.params.name, request.params.version, request.body),
+    );
+
+    async function ready(
+      reply: { code(n: number): { send(body: unknown): unknown } },
+      name: string,
+      version?: number,
+    ) {
+      const isReady = await isModelReady(deps.modelServer, name, version);
+      return reply.code(isReady ? 200 : 400).send({ name, ready: isReady });
+    }
+
+    async function infer(
+      name: string,
+      version: number | undefined,
+      body: { id?: string; inputs: V2Tensor[] },
+    ) {
+      const model = await deps.modelServer.model(name, version);
+      const prediction = await deps.modelServer.infer(
+        name,
+        version,
+        keysOfInputs(model, body.inputs),
+      );
+      return {
+        model_name: name,
+        model_version: String(prediction.version),
+        id: body.id ?? '',
+        outputs: outputsOf(prediction),
+      };
+    }
+  };
+}

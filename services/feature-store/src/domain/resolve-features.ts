@@ -1,0 +1,95 @@
+import { InputError } from '@scale-models/errors';
+import { parseFeatureRef } from './feature-ref.ts';
+import type { Entity, Feature, FeatureView, Registry } from './registry-spec.ts';
+
+export interface ViewSelection {
+  view: FeatureView;
+  entity: Entity;
+  features: Feature[];
+}
+
+export interface ResolvedFeatures {
+  /** The references asked for, in the caller's order (the order of output columns). */
+  refs: string[];
+  /** The same features grouped by view, in first-use order. */
+  views: ViewSelection[];
+  /** The feature service they came from, if any, and its version. */
+  featureService?: { name: string; version: number };
+}
+
+export interface FeatureSelection {
+  features?: string[];
+  feature_service?: string;
+}
+
+/**
+ * Resolves a request's features (explicit references or a feature service) against the
+ * registry. Unknown names are InputError naming the field, so nothing runs half-resolved.
+ */
+export function resolveFeatures(registry: Registry, selection: FeatureSelection): ResolvedFeatures {
+  const { refs, featureService } = refsOf(registry, selection);
+  const views = new Map<string, ViewSelection>();
+  for (const ref of refs) {
+    const { view: viewName, feature: featureName } = parseFeatureRef(ref);
+    const view = registry.featureViews.get(viewName)?.spec;
+    const feature = view?.features.find((f) => f.name === featureName);
+    if (view === undefined || feature === undefined) {
+      throw new InputError('feature.unknown', `unknown feature ${ref}`, {
+        details: { field: 'features', feature: ref },
+      });
+    }
+    const entity = registry.entities.get(view.entity)!.spec;
+    const selected = views.get(viewName) ?? { view, entity, features: [] };
+    if (!selected.features.includes(feature)) selected.features.push(feature);
+    views.set(viewName, selected);
+  }
+  return {
+    refs,
+    views: [...views.values()],
+    ...(featureService === undefined ? {} : { featureService }),
+  };
+}
+
+function refsOf(
+  registry: Registry,
+  selection: FeatureSelection,
+): Pick<ResolvedFeatures, 'refs' | 'featureService'> {
+  if (selection.feature_service !== undefined) {
+    const service = registry.featureServices.get(selection.feature_service);
+    if (service === undefined) {
+      throw new InputError(
+        'feature_service.unknown',
+        `unknown feature service ${selection.feature_service}`,
+        {
+          details: { field: 'feature_service' },
+        },
+      );
+    }
+    return {
+      refs: service.spec.features,
+      featureService: { name: service.spec.name, version: service.version },
+    };
+  }
+  const refs = selection.features ?? [];
+  if (refs.length === 0) {
+    throw new InputError('feature.none_requested', 'name features or a feature_service', {
+      details: { field: 'features' },
+    });
+  }
+  return { refs: [...new Set(refs)] };
+}
+
+/** The one entity of a selection; training sets and models join on a single entity. */
+export function singleEntityOf(resolved: ResolvedFeatures): Entity {
+  const names = new Set(resolved.views.map((v) => v.entity.name));
+  if (names.size !== 1) {
+    throw new InputError(
+      'feature.several_entities',
+      `the features span entities ${[...names].join(', ')}; use one entity per training set or model`,
+      {
+        details: { field: 'features' },
+      },
+    );
+  }
+  return resolved.views[0]!.entity;
+}

@@ -1,0 +1,90 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asOfJoin } from '../../src/domain/as-of-join.ts';
+import type { FeatureRow } from '../../src/domain/as-of-join.ts';
+import { compareKeys } from '../../src/domain/compare-keys.ts';
+import { createOracle } from '../support/duckdb-oracle.ts';
+import type { Oracle, OracleFeatureRow } from '../support/duckdb-oracle.ts';
+
+// Few keys and few instants, so ties (same key and time) and exact TTL edges happen often.
+const key = fc.constantFrom('a', 'b', 'c', 'é', '😀', '\uffff');
+const instant = fc.integer({ min: 0, max: 40 });
+const entityRows = fc.array(fc.record({ key, ts: instant }), { maxLength: 60 });
+const featureRows = fc.array(
+  fc.record({
+    key,
+    ts: instant,
+    value: fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: null }),
+  }),
+  {
+    maxLength: 60,
+  },
+);
+const ttl = fc.constantFrom(0, 1, 5, 20);
+
+const byKeyThenTime = (a: { key: string; ts: number }, b: { key: string; ts: number }) =>
+  compareKeys(a.key, b.key) || a.ts - b.ts;
+
+describe('asOfJoin', () => {
+  let oracle: Oracle;
+  beforeAll(async () => {
+    oracle = await createOracle();
+  });
+  afterAll(() => oracle.close());
+
+  it('agrees with DuckDB ASOF JOIN on random data with ties, nulls and TTL expiry', async () => {
+    await fc.assert(
+      fc.asyncProperty(entityRows, featureRows, ttl, async (entities, rawFeatures, ttlMs) => {
+        const sortedEntities = [...entities].sort(byKeyThenTime);
+        const features: OracleFeatureRow[] = rawFeatures.map((row, seq) => ({ ...row, seq }));
+        // Sort keeps seq order within ties: the later row is the one that wins, as in the oracle.
+        const sorted = [...features].sort((a, b) => byKeyThenTime(a, b) || a.seq - b.seq);
+        const rows: FeatureRow[] = sorted.map((row) => ({
+          key: row.key,
+          ts: row.ts,
+          values: { x: row.value },
+        }));
+        const ours = [...asOfJoin(sortedEntities, rows, ttlMs)].map((match) =>
+          match.status === 'present'
+            ? { value: match.row!.values.x as number | null, ts: match.row!.ts }
+            : { value: null, ts: null },
+        );
+        expect(ours).toEqual(await oracle.asOf(sortedEntities, features, ttlMs));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never uses a row from after the entity row', () => {
+    fc.assert(
+      fc.property(entityRows, featureRows, ttl, (entities, rawFeatures, ttlMs) => {
+        const sortedEntities = [...entities].sort(byKeyThenTime);
+        const rows = [...rawFeatures]
+          .sort(byKeyThenTime)
+          .map((row) => ({ key: row.key, ts: row.ts, values: {} }));
+        const matches = [...asOfJoin(sortedEntities, rows, ttlMs)];
+        matches.forEach((match, i) => {
+          if (match.row === undefined) return;
+          expect(match.row.key).toBe(sortedEntities[i]!.key);
+          expect(match.row.ts).toBeLessThanOrEqual(sortedEntities[i]!.ts);
+        });
+      }),
+    );
+  });
+
+  it('tells missing from expired', () => {
+    const rows = [{ key: 'a', ts: 10, values: { x: 1 } }];
+    const entities = [
+      { key: 'a', ts: 5 },
+      { key: 'a', ts: 15 },
+      { key: 'a', ts: 16 },
+      { key: 'b', ts: 20 },
+    ];
+    expect([...asOfJoin(entities, rows, 5)].map((m) => m.status)).toEqual([
+      'missing',
+      'present',
+      'expired',
+      'missing',
+    ]);
+  });
+});

@@ -1,0 +1,46 @@
+import type { RegistrySpec } from '../../src/domain/registry-spec.ts';
+
+/** The registry most tests use: drivers (int64 keys) with two views and a feature service. */
+export const DRIVERS: RegistrySpec = {
+  entities: [
+    { name: 'driver', join_key: 'driver_id', value_type: 'int64', description: 'a driver' },
+  ],
+  feature_views: [
+    {
+      name: 'driver_stats',
+      entity: 'driver',
+      ttl_seconds: 3600,
+      source: 'batch',
+      owner: 'ml@example.com',
+      tags: { team: 'rides' },
+      features: [
+        { name: 'conv_rate', dtype: 'float64' },
+        { name: 'acc_rate', dtype: 'float64' },
+        { name: 'trips', dtype: 'int64' },
+      ],
+    },
+    {
+      name: 'driver_profile',
+      entity: 'driver',
+      ttl_seconds: 0,
+      source: 'push',
+      features: [
+        { name: 'rating', dtype: 'float64' },
+        { name: 'city', dtype: 'string' },
+      ],
+    },
+  ],
+  feature_services: [
+    {
+      name: 'driver_activity',
+      features: ['driver_stats:conv_rate', 'driver_stats:acc_rate', 'driver_profile:rating'],
+    },
+  ],
+};
+
+export const HOUR = 3_600_000;
+
+/** An ISO timestamp `hoursAgo` before now. */
+export function hoursAgo(hours: number, now = Date.now()): string {
+  return new Date(now - hours * HOUR).toISOString();
+}

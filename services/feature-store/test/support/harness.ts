@@ -1,0 +1,96 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+import { createPool, migrate } from '@scale-models/postgres';
+import { createRedis } from '@scale-models/redis';
+import type { RedisHandle } from '@scale-models/redis';
+import type { ServiceApp } from '@scale-models/service-kit';
+import { createTestDatabase, redis as redisServer, uniqueName } from '@scale-models/testkit';
+import type { TestDatabase } from '@scale-models/testkit';
+import { createFolderArtifactStore } from '../../src/adapters/artifact-store.ts';
+import type { ArtifactStore } from '../../src/adapters/artifact-store.ts';
+import { buildApp } from '../../src/app.ts';
+import { createFeatureStore } from '../../src/feature-store.ts';
+import type { FeatureStore } from '../../src/feature-store.ts';
+import type { BatchingConfig } from '../../src/serving/model-server.ts';
+
+export const API_KEY = 'test-api-key-123';
+export const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+export interface Harness {
+  app: ServiceApp;
+  store: FeatureStore;
+  pool: pg.Pool;
+  database: TestDatabase;
+  redis: RedisHandle;
+  /** This file's Redis key prefix (`feature-store:test_…`). */
+  prefix: string;
+  redisUrl: string;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** A private Redis for tests that flush it; the shared one (own prefix) otherwise. */
+  redisUrl?: string;
+  batching?: BatchingConfig;
+  artifacts?: ArtifactStore;
+}
+
+/** A whole feature store for one test file: its own database, Redis prefix and artifact folder. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const database = await createTestDatabase('feature_store');
+  const pool = createPool(database.url, { applicationName: 'feature-store-test' });
+  await migrate(pool, { directories: [MIGRATIONS] });
+  const redisUrl = options.redisUrl ?? (await redisServer()).url;
+  const prefix = `feature-store:${uniqueName('test')}`;
+  const redis = createRedis(redisUrl, { name: 'feature-store-test', keyPrefix: prefix });
+  const folder = await mkdtemp(join(tmpdir(), 'feature-store-artifacts-'));
+  const store = await createFeatureStore({
+    pool,
+    redis: redis.redis,
+    artifacts: options.artifacts ?? createFolderArtifactStore(folder),
+    apiKeys: [API_KEY],
+    batching: options.batching ?? { maxBatchSize: 32, maxQueueDelayMs: 2, maxConcurrency: 2 },
+    refreshMs: 60_000,
+    materializeBatchSize: 100,
+  });
+  const app = buildApp({ ...store, redisReady: redis.ready, logger: { level: 'silent' } });
+  await app.ready();
+  return {
+    app,
+    store,
+    pool,
+    database,
+    redis,
+    prefix,
+    redisUrl,
+    async close() {
+      await app.close();
+      store.stop();
+      await deleteKeys(redis, prefix);
+      await redis.close();
+      await pool.end();
+      await database.drop();
+      await rm(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Deletes this test's keys only: the shared Redis is never flushed. */
+export async function deleteKeys(redis: RedisHandle, prefix: string): Promise<void> {
+  const raw = redis.redis.duplicate({ keyPrefix: '' });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await raw.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await raw.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    raw.disconnect();
+  }
+}
+
+export const writeHeaders = { 'x-api-key': API_KEY };
