@@ -61,7 +61,13 @@ export function contractsFor(namespace = 'identity-resolver'): Contracts {
     profileSnapshot: define<ProfileSnapshot>('profile.snapshot', {
       type: 'object',
       required: ['profileId', 'identities', 'traits', 'computed', 'updatedAt'],
-      properties: { profileId: { type: 'string', format: 'uuid' } },
+      properties: {
+        profileId: { type: 'string', format: 'uuid' },
+        identities: { type: 'array', items: { type: 'object' } },
+        traits: { type: 'object' },
+        computed: { type: 'object' },
+        updatedAt: { type: 'string', format: 'date-time' },
+      },
     }),
     segmentEntered: define<SegmentMembershipChange>('segment.entered', membershipSchema),
     segmentExited: define<SegmentMembershipChange>('segment.exited', membershipSchema),

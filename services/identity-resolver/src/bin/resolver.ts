@@ -1,48 +1,35 @@
 import { createServer } from 'node:http';
-import { runConsumer } from '@scale-models/kafka';
-import { createOutboxRelay } from '@scale-models/postgres';
 import { loadConfigOrExit } from '@scale-models/service-kit';
 import { createLogger } from '@scale-models/telemetry';
 import { openStores } from '../adapters/open-stores.ts';
-import { resolveEvent } from '../adapters/resolve-event.ts';
+import { startResolver } from '../adapters/start-resolver.ts';
 import { ConfigSchema } from '../config.ts';
 
 const config = loadConfigOrExit(ConfigSchema);
 const logger = createLogger({ name: 'identity-resolver-resolver', level: config.LOG_LEVEL });
 const stores = await openStores(config, 'identity-resolver-resolver');
-const relay = createOutboxRelay({ pool: stores.pool, producer: stores.producer });
-relay.start();
-stores.projector.start(config.PROJECTION_SWEEP_MS);
-
-const consumer = await runConsumer({
-  kafka: stores.kafka,
+const resolver = await startResolver(stores, {
   groupId: config.CONSUMER_GROUP,
-  topics: [stores.contracts.eventReceived.topic],
-  retry: { attempts: 5, backoffMs: 200 },
-  handle: async (message) => {
-    const { data } = stores.contracts.eventReceived.decode(message.value);
-    const outcome = await resolveEvent(stores.pool, stores.settings, data);
-    if (outcome.status === 'resolved') await stores.projector.project(outcome.touched);
-    else logger.debug({ status: outcome.status, messageId: data.messageId }, 'event not applied');
-  },
+  sweepIntervalMs: config.PROJECTION_SWEEP_MS,
+  logger,
 });
 
-// Liveness and readiness for the tour and compose, on PORT (the consumer serves no API).
+// Liveness and readiness for the tour and compose on PORT: the resolver serves no API.
 const health = createServer((request, response) => {
-  response.writeHead(request.url === '/healthz' || request.url === '/readyz' ? 200 : 404, { 'content-type': 'application/json' });
-  response.end(JSON.stringify({ status: 'ok' }));
+  const known = request.url === '/healthz' || request.url === '/readyz';
+  response.writeHead(known ? 200 : 404, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(known ? { status: 'ok' } : { code: 'route.not_found' }));
 }).listen(config.PORT);
 
 let stopping = false;
-const shutdown = async () => {
+async function shutdown(): Promise<void> {
   if (stopping) return;
   stopping = true;
   health.close();
-  await consumer.stop();
-  await relay.stop();
+  await resolver.stop();
   await stores.close();
   process.exit(0);
-};
+}
 process.on('SIGTERM', () => void shutdown());
 process.on('SIGINT', () => void shutdown());
 logger.info({ topic: stores.contracts.eventReceived.topic, group: config.CONSUMER_GROUP }, 'resolver consuming');
