@@ -71,11 +71,11 @@ describe('tracking message validation', () => {
     expect(result).toMatchObject({ ok: true, message: { type: 'track', userId: '42', timestamp: '2026-02-01T00:00:00.000Z', messageId: 'm1' } });
   });
 
-  it('derives a stable messageId from the content when the client sent none', () => {
-    const call = { type: 'page', anonymousId: 'a', name: 'Home' };
+  it('gives each call without messageId its own, so two equal calls stay two events', () => {
+    const call = { type: 'track', userId: 'u', event: 'Order Completed' };
     const first = parseTrackingMessage(call, at);
-    const second = parseTrackingMessage({ ...call }, new Date());
-    expect(first.ok && second.ok && first.message.messageId === second.message.messageId).toBe(true);
+    const second = parseTrackingMessage({ ...call }, at);
+    expect(first.ok && second.ok && first.message.messageId !== second.message.messageId).toBe(true);
   });
 });
 

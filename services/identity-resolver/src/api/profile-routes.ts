@@ -49,7 +49,13 @@ export function profileRoutes(deps: ProfileDeps): RoutePlugin {
            FROM audit_log WHERE profile_id = $1 OR other_profile_id = $1 ORDER BY id`,
         [profileId],
       );
-      return { profileId, entries: rows };
+      // Why each identifier belongs: the first evidence that linked it to another one.
+      const edges = await deps.pool.query(
+        `SELECT a_type || ':' || a_value AS a, b_type || ':' || b_value AS b, reason, created_at AS at
+           FROM identity_edges WHERE profile_id = $1 ORDER BY id`,
+        [profileId],
+      );
+      return { profileId, entries: rows, edges: edges.rows };
     });
 
     app.put(

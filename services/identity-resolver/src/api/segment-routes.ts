@@ -16,6 +16,8 @@ export interface SegmentDeps {
 }
 
 const Scalar = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
+// No additionalProperties: false on the branches: fastify's Ajv removes unknown properties
+// while trying the first branch, which would strip an event condition before the second.
 const Condition = Type.Union([
   Type.Object(
     {
@@ -23,7 +25,6 @@ const Condition = Type.Union([
       op: Type.Union(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'exists'].map((op) => Type.Literal(op))),
       value: Type.Optional(Scalar),
     },
-    { additionalProperties: false },
   ),
   Type.Object(
     {
@@ -32,7 +33,6 @@ const Condition = Type.Union([
       op: Type.Union(['gte', 'lte', 'eq'].map((op) => Type.Literal(op))),
       count: Type.Integer({ minimum: 0 }),
     },
-    { additionalProperties: false },
   ),
 ]);
 const SegmentBody = Type.Object({

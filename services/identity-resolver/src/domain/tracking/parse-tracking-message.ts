@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { CALL_TYPES } from './tracking-message.ts';
 import type { CallType, TrackingMessage } from './tracking-message.ts';
 
@@ -41,8 +41,8 @@ const REQUIRED: Record<CallType, (message: Json) => string | undefined> = {
 
 /**
  * Validates one call. `type` comes from the URL for the single-call endpoints and from the
- * message in a batch. A call without messageId gets one derived from its content, so a client
- * resending the same bytes is still deduplicated.
+ * message in a batch. A call without messageId gets a fresh one, as Segment does: two identical
+ * calls (two equal orders) are two events; dedupe relies on the ids Segment libraries send.
  */
 export function parseTrackingMessage(
   raw: unknown,
@@ -66,7 +66,7 @@ export function parseTrackingMessage(
     ok: true,
     message: stripUndefined({
       type: callType,
-      messageId: idOf(raw.messageId) ?? contentId(raw),
+      messageId: idOf(raw.messageId) ?? `generated-${randomUUID()}`,
       userId,
       anonymousId,
       previousId: idOf(raw.previousId),
@@ -79,10 +79,6 @@ export function parseTrackingMessage(
       timestamp: timestampOf(raw.timestamp, receivedAt),
     }),
   };
-}
-
-function contentId(raw: Json): string {
-  return `content-${createHash('sha256').update(JSON.stringify(raw)).digest('hex').slice(0, 32)}`;
 }
 
 function stripUndefined<T extends object>(value: T): T {
