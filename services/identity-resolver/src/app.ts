@@ -1,6 +1,11 @@
 import type pg from 'pg';
 import { createService } from '@scale-models/service-kit';
-import type { LoggerOptions, ReadinessCheck, RoutePlugin, ServiceApp } from '@scale-models/service-kit';
+import type {
+  LoggerOptions,
+  ReadinessCheck,
+  RoutePlugin,
+  ServiceApp,
+} from '@scale-models/service-kit';
 import type { MatchStore } from './adapters/match-store.ts';
 import type { ProfileCache } from './adapters/profile-cache.ts';
 import type { Projector } from './adapters/projector.ts';

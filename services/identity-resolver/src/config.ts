@@ -1,6 +1,10 @@
 import { Type } from '@scale-models/service-kit';
 import type { Static } from '@scale-models/service-kit';
-import { DEFAULT_LIMITS, IDENTIFIER_TYPES, isIdentifierType } from './domain/identifiers/identifier.ts';
+import {
+  DEFAULT_LIMITS,
+  IDENTIFIER_TYPES,
+  isIdentifierType,
+} from './domain/identifiers/identifier.ts';
 import type { MergeLimits } from './domain/identifiers/identifier.ts';
 import type { ConflictRule, TraitRules } from './domain/profile/resolve-traits.ts';
 
@@ -16,21 +20,37 @@ export const ConfigSchema = Type.Object({
     pattern: LIST,
     description: 'comma-separated <source>=<write key>; the write key is the Basic auth user',
   }),
-  ADMIN_TOKEN: Type.String({ minLength: 16, description: 'bearer token of the profile, consent, erasure, import and segment APIs' }),
-  SOURCE_PRIORITY: Type.String({ default: 'crm-import', description: 'sources most trusted first, for source_priority traits' }),
+  ADMIN_TOKEN: Type.String({
+    minLength: 16,
+    description: 'bearer token of the profile, consent, erasure, import and segment APIs',
+  }),
+  SOURCE_PRIORITY: Type.String({
+    default: 'crm-import',
+    description: 'sources most trusted first, for source_priority traits',
+  }),
   TRAIT_RULES: Type.String({
     default: 'first_name=source_priority,last_name=source_priority,signup_date=first_seen',
-    description: 'comma-separated <trait>=most_recent|first_seen|source_priority; others are most_recent',
+    description:
+      'comma-separated <trait>=most_recent|first_seen|source_priority; others are most_recent',
   }),
   MERGE_LIMITS: Type.String({ default: '', description: 'overrides, e.g. user_id=1,email=3' }),
-  DEFAULT_COUNTRY: Type.String({ default: 'US', pattern: '^[A-Z]{2}$', description: 'for phone numbers without +CC' }),
+  DEFAULT_COUNTRY: Type.String({
+    default: 'US',
+    pattern: '^[A-Z]{2}$',
+    description: 'for phone numbers without +CC',
+  }),
   TOPIC_NAMESPACE: Type.String({ default: 'identity-resolver' }),
-  REDIS_PREFIX: Type.String({ default: 'identity-resolver', pattern: '^identity-resolver(:[A-Za-z0-9_-]+)?$' }),
+  REDIS_PREFIX: Type.String({
+    default: 'identity-resolver',
+    pattern: '^identity-resolver(:[A-Za-z0-9_-]+)?$',
+  }),
   EVENT_PARTITIONS: Type.Integer({ default: 6, minimum: 1 }),
   CONSUMER_GROUP: Type.String({ default: 'identity-resolver' }),
   PROJECTION_SWEEP_MS: Type.Integer({ default: 2_000, minimum: 50 }),
   LOG_LEVEL: Type.Union(
-    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) =>
+      Type.Literal(level),
+    ),
     { default: 'info' },
   ),
 });
@@ -58,14 +78,18 @@ export function parseTraitRules(rules: string, sourcePriority: string): TraitRul
     }
     traits[name] = rule;
   }
-  const sources = sourcePriority.split(',').map((source) => source.trim()).filter((source) => source !== '');
+  const sources = sourcePriority
+    .split(',')
+    .map((source) => source.trim())
+    .filter((source) => source !== '');
   return { traits, default: 'most_recent', sourcePriority: sources };
 }
 
 export function parseMergeLimits(value: string): MergeLimits {
   const limits = { ...DEFAULT_LIMITS };
   for (const [type, limit] of pairs(value)) {
-    if (!isIdentifierType(type)) throw new Error(`MERGE_LIMITS: ${type} is not one of ${IDENTIFIER_TYPES.join(', ')}`);
+    if (!isIdentifierType(type))
+      throw new Error(`MERGE_LIMITS: ${type} is not one of ${IDENTIFIER_TYPES.join(', ')}`);
     limits[type] = Number.parseInt(limit, 10);
   }
   return limits;

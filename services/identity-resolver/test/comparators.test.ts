@@ -71,7 +71,9 @@ describe('date comparison', () => {
   });
 
   it('is symmetric', () => {
-    const date = fc.date({ min: new Date('1900-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+    const date = fc
+      .date({ min: new Date('1900-01-01'), max: new Date('2030-12-31'), noInvalidDate: true })
+      .map((d) => d.toISOString().slice(0, 10));
     fc.assert(
       fc.property(date, date, (a, b) => {
         expect(compareDates(a, b)).toBe(compareDates(b, a));
@@ -91,6 +93,8 @@ describe('address comparison', () => {
   it('grades a typo as same, a move within the postcode as similar, elsewhere as different', () => {
     expect(compareAddresses(at('12 Main Street'), at('12 Mian Street'))).toBe('same');
     expect(compareAddresses(at('12 Main Street'), at('400 Oak Avenue'))).toBe('similar');
-    expect(compareAddresses(at('12 Main Street'), at('400 Oak Avenue', '99999', 'Salem'))).toBe('different');
+    expect(compareAddresses(at('12 Main Street'), at('400 Oak Avenue', '99999', 'Salem'))).toBe(
+      'different',
+    );
   });
 });

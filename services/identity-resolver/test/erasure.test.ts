@@ -16,14 +16,20 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 
 const lookup = (identifier: string) =>
-  harness.app.inject({ url: `/v1/profiles/${encodeURIComponent(identifier)}`, headers: harness.admin });
+  harness.app.inject({
+    url: `/v1/profiles/${encodeURIComponent(identifier)}`,
+    headers: harness.admin,
+  });
 
 async function profileIdOf(identifier: string): Promise<string> {
-  return eventually(async () => {
-    const response = await lookup(identifier);
-    expect(response.statusCode).toBe(200);
-    return response.json<{ profileId: string }>().profileId;
-  }, { timeoutMs: 20_000 });
+  return eventually(
+    async () => {
+      const response = await lookup(identifier);
+      expect(response.statusCode).toBe(200);
+      return response.json<{ profileId: string }>().profileId;
+    },
+    { timeoutMs: 20_000 },
+  );
 }
 
 async function rowsAbout(values: string[]): Promise<number> {
@@ -37,11 +43,23 @@ async function rowsAbout(values: string[]): Promise<number> {
 }
 
 const erase = (identifier: string) =>
-  harness.app.inject({ method: 'POST', url: '/v1/erasures', headers: harness.admin, payload: { identifier } });
+  harness.app.inject({
+    method: 'POST',
+    url: '/v1/erasures',
+    headers: harness.admin,
+    payload: { identifier },
+  });
 
 /** A call of someone else, applied after everything sent before it on its partition. */
 async function drain(tag: string) {
-  await sendBatch(harness.app, [0, 1, 2, 3, 4, 5].map((i) => ({ type: 'track', userId: `marker-${tag}-${i}`, event: 'Marker' })));
+  await sendBatch(
+    harness.app,
+    [0, 1, 2, 3, 4, 5].map((i) => ({
+      type: 'track',
+      userId: `marker-${tag}-${i}`,
+      event: 'Marker',
+    })),
+  );
   for (let i = 0; i < 6; i++) await profileIdOf(`user_id:marker-${tag}-${i}`);
 }
 
@@ -51,18 +69,30 @@ describe('GDPR erasure', () => {
       method: 'PUT',
       url: '/v1/segments/pro-users',
       headers: harness.admin,
-      payload: { name: 'Pro', rule: { match: 'all', conditions: [{ field: 'traits.plan', op: 'eq', value: 'pro' }] } },
+      payload: {
+        name: 'Pro',
+        rule: { match: 'all', conditions: [{ field: 'traits.plan', op: 'eq', value: 'pro' }] },
+      },
     });
     await sendBatch(harness.app, [
       { type: 'page', anonymousId: 'fay-laptop' },
-      { type: 'identify', anonymousId: 'fay-laptop', userId: 'fay', traits: { email: 'fay@example.com', plan: 'pro' }, context: { consent: { categoryPreferences: { Advertising: true } } } },
+      {
+        type: 'identify',
+        anonymousId: 'fay-laptop',
+        userId: 'fay',
+        traits: { email: 'fay@example.com', plan: 'pro' },
+        context: { consent: { categoryPreferences: { Advertising: true } } },
+      },
     ]);
-    const profileId = await eventually(async () => {
-      const response = await lookup('email:fay@example.com');
-      expect(response.json<{ segments: string[] }>().segments).toEqual(['pro-users']);
-      expect(response.json<{ computed: { eventCount: number } }>().computed.eventCount).toBe(2);
-      return response.json<{ profileId: string }>().profileId;
-    }, { timeoutMs: 20_000 });
+    const profileId = await eventually(
+      async () => {
+        const response = await lookup('email:fay@example.com');
+        expect(response.json<{ segments: string[] }>().segments).toEqual(['pro-users']);
+        expect(response.json<{ computed: { eventCount: number } }>().computed.eventCount).toBe(2);
+        return response.json<{ profileId: string }>().profileId;
+      },
+      { timeoutMs: 20_000 },
+    );
 
     const receipt = await erase('email:FAY@example.com');
     expect(receipt.statusCode).toBe(201);
@@ -71,14 +101,22 @@ describe('GDPR erasure', () => {
     expect((await lookup('user_id:fay')).statusCode).toBe(404);
     expect(await harness.stores.cache.lookup('anonymous_id', 'fay-laptop')).toBeUndefined();
     expect(await rowsAbout(['fay', 'fay@example.com', 'fay-laptop'])).toBe(0);
-    const { rows } = await harness.stores.pool.query('SELECT 1 FROM events WHERE profile_id = $1', [profileId]);
+    const { rows } = await harness.stores.pool.query('SELECT 1 FROM events WHERE profile_id = $1', [
+      profileId,
+    ]);
     expect(rows).toHaveLength(0);
 
     const { kafka, contracts } = harness.stores;
-    const snapshots = (await readAll(kafka, contracts.profileSnapshot.topic, `${harness.config.CONSUMER_GROUP}-snap`)).filter((r) => r.key === profileId);
+    const snapshots = (
+      await readAll(kafka, contracts.profileSnapshot.topic, `${harness.config.CONSUMER_GROUP}-snap`)
+    ).filter((r) => r.key === profileId);
     expect(snapshots.at(-1)?.value).toBeNull(); // the tombstone
     await eventually(async () => {
-      const exits = await readAll(kafka, contracts.segmentExited.topic, `${harness.config.CONSUMER_GROUP}-exit-${Date.now()}`);
+      const exits = await readAll(
+        kafka,
+        contracts.segmentExited.topic,
+        `${harness.config.CONSUMER_GROUP}-exit-${Date.now()}`,
+      );
       expect(exits.map((r) => r.key)).toContain(profileId);
     });
 
@@ -96,21 +134,32 @@ describe('GDPR erasure', () => {
 
   it('erasure racing with new events of the same person: the erased identifiers never reappear', async () => {
     const values = ['gus', 'gus@example.com'];
-    await sendBatch(harness.app, [{ type: 'identify', userId: 'gus', traits: { email: 'gus@example.com' } }]);
+    await sendBatch(harness.app, [
+      { type: 'identify', userId: 'gus', traits: { email: 'gus@example.com' } },
+    ]);
     await profileIdOf('user_id:gus');
     const stream = (async () => {
       for (let round = 0; round < 15; round++) {
         await sendBatch(harness.app, [
           { type: 'track', userId: 'gus', event: 'Click', properties: { round } },
-          { type: 'identify', anonymousId: `gus-device-${round}`, traits: { email: 'gus@example.com' } },
+          {
+            type: 'identify',
+            anonymousId: `gus-device-${round}`,
+            traits: { email: 'gus@example.com' },
+          },
         ]);
       }
     })();
     // Erase while the stream is being applied.
-    await eventually(async () => {
-      const { rows } = await harness.stores.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE name = 'Click'");
-      expect(rows[0]!.n).toBeGreaterThan(2);
-    }, { timeoutMs: 20_000, intervalMs: 10 });
+    await eventually(
+      async () => {
+        const { rows } = await harness.stores.pool.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM events WHERE name = 'Click'",
+        );
+        expect(rows[0]!.n).toBeGreaterThan(2);
+      },
+      { timeoutMs: 20_000, intervalMs: 10 },
+    );
     expect((await erase('user_id:gus')).statusCode).toBe(201);
     await stream;
     await drain('after-race');
@@ -121,7 +170,11 @@ describe('GDPR erasure', () => {
 
   it('transactions racing on separate connections: every interleaving ends with nothing of the person', async () => {
     const { pool, settings, contracts } = harness.stores;
-    const call = (userId: string, i: number, extra: Partial<ReceivedEvent> = {}): ReceivedEvent => ({
+    const call = (
+      userId: string,
+      i: number,
+      extra: Partial<ReceivedEvent> = {},
+    ): ReceivedEvent => ({
       type: 'identify',
       messageId: `race-${userId}-${i}`,
       source: 'web',
@@ -133,14 +186,30 @@ describe('GDPR erasure', () => {
     });
     for (let person = 0; person < 12; person++) {
       const userId = `racer-${person}`;
-      await resolveEvent(pool, settings, call(userId, 0, { traits: { email: `${userId}@example.com` } }));
+      await resolveEvent(
+        pool,
+        settings,
+        call(userId, 0, { traits: { email: `${userId}@example.com` } }),
+      );
       await Promise.all([
         resolveEvent(pool, settings, call(userId, 1)),
         erasePerson(pool, contracts, { type: 'user_id', value: userId }),
-        resolveEvent(pool, settings, { ...call(userId, 2), userId: undefined, traits: { email: `${userId}@example.com` } }),
+        resolveEvent(pool, settings, {
+          ...call(userId, 2),
+          userId: undefined,
+          traits: { email: `${userId}@example.com` },
+        }),
         resolveEvent(pool, settings, call(userId, 3)),
       ]);
-      expect(await rowsAbout([userId, `${userId}@example.com`, `${userId}-device-0`, `${userId}-device-1`, `${userId}-device-3`])).toBe(0);
+      expect(
+        await rowsAbout([
+          userId,
+          `${userId}@example.com`,
+          `${userId}-device-0`,
+          `${userId}-device-1`,
+          `${userId}-device-3`,
+        ]),
+      ).toBe(0);
     }
   });
 });

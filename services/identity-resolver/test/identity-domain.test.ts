@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, IDENTIFIER_TYPES, priorityOf } from '../src/domain/identifiers/identifier.ts';
+import {
+  DEFAULT_LIMITS,
+  IDENTIFIER_TYPES,
+  priorityOf,
+} from '../src/domain/identifiers/identifier.ts';
 import type { Identifier, IdentifierType } from '../src/domain/identifiers/identifier.ts';
 import { normalizeEmail } from '../src/domain/identifiers/normalize-email.ts';
 import { normalizePhone } from '../src/domain/identifiers/normalize-phone.ts';
@@ -28,7 +32,8 @@ describe('normalization', () => {
   });
 
   it('turns national and international phone formats into E.164, and refuses invalid numbers', () => {
-    for (const raw of ['(415) 555-0132', '415.555.0132', '+1 415-555-0132', '4155550132']) expect(normalizePhone(raw)).toBe('+14155550132');
+    for (const raw of ['(415) 555-0132', '415.555.0132', '+1 415-555-0132', '4155550132'])
+      expect(normalizePhone(raw)).toBe('+14155550132');
     expect(normalizePhone('030 1234567', 'DE')).toBe('+49301234567');
     expect(normalizePhone('+49 30 1234567', 'US')).toBe('+49301234567');
     expect(normalizePhone('12345')).toBeUndefined();
@@ -58,24 +63,53 @@ describe('tracking message validation', () => {
   const at = new Date('2026-03-01T10:00:00Z');
 
   it('needs userId or anonymousId, and the fields of its call type', () => {
-    expect(parseTrackingMessage({ type: 'identify' }, at)).toEqual({ ok: false, reason: 'message.identity_missing' });
-    expect(parseTrackingMessage({ type: 'track', userId: 'u' }, at)).toEqual({ ok: false, reason: 'track.event_missing' });
-    expect(parseTrackingMessage({ type: 'alias', userId: 'u' }, at)).toEqual({ ok: false, reason: 'alias.previous_id_missing' });
-    expect(parseTrackingMessage({ type: 'group', userId: 'u' }, at)).toEqual({ ok: false, reason: 'group.group_id_missing' });
-    expect(parseTrackingMessage({ type: 'purchase', userId: 'u' }, at)).toEqual({ ok: false, reason: 'message.unknown_type' });
+    expect(parseTrackingMessage({ type: 'identify' }, at)).toEqual({
+      ok: false,
+      reason: 'message.identity_missing',
+    });
+    expect(parseTrackingMessage({ type: 'track', userId: 'u' }, at)).toEqual({
+      ok: false,
+      reason: 'track.event_missing',
+    });
+    expect(parseTrackingMessage({ type: 'alias', userId: 'u' }, at)).toEqual({
+      ok: false,
+      reason: 'alias.previous_id_missing',
+    });
+    expect(parseTrackingMessage({ type: 'group', userId: 'u' }, at)).toEqual({
+      ok: false,
+      reason: 'group.group_id_missing',
+    });
+    expect(parseTrackingMessage({ type: 'purchase', userId: 'u' }, at)).toEqual({
+      ok: false,
+      reason: 'message.unknown_type',
+    });
     expect(parseTrackingMessage([], at)).toEqual({ ok: false, reason: 'message.not_an_object' });
   });
 
   it('reads numeric ids as strings, takes the type from the path, keeps the client time', () => {
-    const result = parseTrackingMessage({ userId: 42, event: 'E', timestamp: '2026-02-01T00:00:00Z', messageId: 'm1' }, at, 'track');
-    expect(result).toMatchObject({ ok: true, message: { type: 'track', userId: '42', timestamp: '2026-02-01T00:00:00.000Z', messageId: 'm1' } });
+    const result = parseTrackingMessage(
+      { userId: 42, event: 'E', timestamp: '2026-02-01T00:00:00Z', messageId: 'm1' },
+      at,
+      'track',
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      message: {
+        type: 'track',
+        userId: '42',
+        timestamp: '2026-02-01T00:00:00.000Z',
+        messageId: 'm1',
+      },
+    });
   });
 
   it('gives each call without messageId its own, so two equal calls stay two events', () => {
     const call = { type: 'track', userId: 'u', event: 'Order Completed' };
     const first = parseTrackingMessage(call, at);
     const second = parseTrackingMessage({ ...call }, at);
-    expect(first.ok && second.ok && first.message.messageId !== second.message.messageId).toBe(true);
+    expect(first.ok && second.ok && first.message.messageId !== second.message.messageId).toBe(
+      true,
+    );
   });
 });
 
@@ -93,14 +127,27 @@ describe('stitching plan under merge limits', () => {
   };
 
   it('a login on a device seen anonymously joins the device profile', () => {
-    const plan = planResolution([id('user_id', 'u1'), id('anonymous_id', 'd1')], graphOf([[id('anonymous_id', 'd1'), 'P']]), DEFAULT_LIMITS);
-    expect(plan).toMatchObject({ target: 'P', absorbed: [], attached: [id('user_id', 'u1')], dropped: [] });
+    const plan = planResolution(
+      [id('user_id', 'u1'), id('anonymous_id', 'd1')],
+      graphOf([[id('anonymous_id', 'd1'), 'P']]),
+      DEFAULT_LIMITS,
+    );
+    expect(plan).toMatchObject({
+      target: 'P',
+      absorbed: [],
+      attached: [id('user_id', 'u1')],
+      dropped: [],
+    });
   });
 
   it('merges the profiles of two devices of one user', () => {
     const plan = planResolution(
       [id('user_id', 'u1'), id('anonymous_id', 'd2')],
-      graphOf([[id('user_id', 'u1'), 'P1'], [id('anonymous_id', 'd1'), 'P1'], [id('anonymous_id', 'd2'), 'P2']]),
+      graphOf([
+        [id('user_id', 'u1'), 'P1'],
+        [id('anonymous_id', 'd1'), 'P1'],
+        [id('anonymous_id', 'd2'), 'P2'],
+      ]),
       DEFAULT_LIMITS,
     );
     expect(plan).toMatchObject({ target: 'P1', absorbed: ['P2'], dropped: [] });
@@ -109,24 +156,44 @@ describe('stitching plan under merge limits', () => {
   it('refuses to merge two user ids through a shared device, and says which limit', () => {
     const plan = planResolution(
       [id('user_id', 'u2'), id('anonymous_id', 'tablet')],
-      graphOf([[id('user_id', 'u1'), 'P1'], [id('anonymous_id', 'tablet'), 'P1']]),
+      graphOf([
+        [id('user_id', 'u1'), 'P1'],
+        [id('anonymous_id', 'tablet'), 'P1'],
+      ]),
       DEFAULT_LIMITS,
     );
-    expect(plan).toMatchObject({ target: undefined, absorbed: [], attached: [id('user_id', 'u2')] });
-    expect(plan.dropped).toEqual([{ identifier: id('anonymous_id', 'tablet'), limit: 'user_id', blockedProfile: 'P1' }]);
+    expect(plan).toMatchObject({
+      target: undefined,
+      absorbed: [],
+      attached: [id('user_id', 'u2')],
+    });
+    expect(plan.dropped).toEqual([
+      { identifier: id('anonymous_id', 'tablet'), limit: 'user_id', blockedProfile: 'P1' },
+    ]);
   });
 
   it('for any graph and event: the resulting profile respects every limit', () => {
-    const identifier = fc.record({ type: fc.constantFrom(...IDENTIFIER_TYPES), value: fc.constantFrom('a', 'b', 'c', 'd') });
+    const identifier = fc.record({
+      type: fc.constantFrom(...IDENTIFIER_TYPES),
+      value: fc.constantFrom('a', 'b', 'c', 'd'),
+    });
     const limits = { ...DEFAULT_LIMITS, email: 2, anonymous_id: 3 };
     fc.assert(
       fc.property(
-        fc.uniqueArray(fc.tuple(identifier, fc.constantFrom('P1', 'P2', 'P3')), { selector: ([i]) => `${i.type}:${i.value}`, maxLength: 12 }),
-        fc.uniqueArray(identifier, { selector: (i) => `${i.type}:${i.value}`, minLength: 1, maxLength: 6 }),
+        fc.uniqueArray(fc.tuple(identifier, fc.constantFrom('P1', 'P2', 'P3')), {
+          selector: ([i]) => `${i.type}:${i.value}`,
+          maxLength: 12,
+        }),
+        fc.uniqueArray(identifier, {
+          selector: (i) => `${i.type}:${i.value}`,
+          minLength: 1,
+          maxLength: 6,
+        }),
         (owned, incoming) => {
           // Only graphs that respect the limits themselves can arise.
           const graph = graphOf(owned);
-          for (const counts of graph.counts.values()) for (const t of IDENTIFIER_TYPES) fc.pre(counts[t] <= limits[t]);
+          for (const counts of graph.counts.values())
+            for (const t of IDENTIFIER_TYPES) fc.pre(counts[t] <= limits[t]);
           const sorted = [...incoming].sort((x, y) => priorityOf(x.type) - priorityOf(y.type));
           const plan = planResolution(sorted, graph, limits);
           const total = emptyCounts();

@@ -14,8 +14,26 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 
 const HEADER = 'id,first_name,last_name,birth_date,email,phone,street,city,zip';
-const row = (r: { id: string; firstName: string; lastName: string; birthDate: string; email: string; phone: string; address: { street: string; city: string; zip: string } }) =>
-  [r.id, r.firstName, r.lastName, r.birthDate, r.email, r.phone, r.address.street, r.address.city, r.address.zip].join(',');
+const row = (r: {
+  id: string;
+  firstName: string;
+  lastName: string;
+  birthDate: string;
+  email: string;
+  phone: string;
+  address: { street: string; city: string; zip: string };
+}) =>
+  [
+    r.id,
+    r.firstName,
+    r.lastName,
+    r.birthDate,
+    r.email,
+    r.phone,
+    r.address.street,
+    r.address.city,
+    r.address.zip,
+  ].join(',');
 
 interface View {
   profileId: string;
@@ -23,34 +41,77 @@ interface View {
   traits: Record<string, { value: unknown; source: string }>;
 }
 
-const lookup = (identifier: string) => harness.app.inject({ url: `/v1/profiles/${encodeURIComponent(identifier)}`, headers: harness.admin });
+const lookup = (identifier: string) =>
+  harness.app.inject({
+    url: `/v1/profiles/${encodeURIComponent(identifier)}`,
+    headers: harness.admin,
+  });
 
 describe('CRM import matched probabilistically', () => {
   it('links records that share no identifier, merges them into one profile, explains the weight', async () => {
     const noise = generateRecords({ people: 120, corruption: 0.15, seed: 3 });
-    const ann = { id: 'crm-ann-1', firstName: 'Katherine', lastName: 'Okafor', birthDate: '1990-04-12', email: 'kokafor@example.net', phone: '617 555 0100', address: { street: '44 Willow Lane', city: 'Salem', zip: '19044' } };
-    const annAgain = { id: 'crm-ann-2', firstName: 'Kate', lastName: 'Okafor', birthDate: '1990-12-04', email: '', phone: '', address: { street: '44 Willow Ln', city: 'Salem', zip: '19044' } };
+    const ann = {
+      id: 'crm-ann-1',
+      firstName: 'Katherine',
+      lastName: 'Okafor',
+      birthDate: '1990-04-12',
+      email: 'kokafor@example.net',
+      phone: '617 555 0100',
+      address: { street: '44 Willow Lane', city: 'Salem', zip: '19044' },
+    };
+    const annAgain = {
+      id: 'crm-ann-2',
+      firstName: 'Kate',
+      lastName: 'Okafor',
+      birthDate: '1990-12-04',
+      email: '',
+      phone: '',
+      address: { street: '44 Willow Ln', city: 'Salem', zip: '19044' },
+    };
     const csv = [HEADER, row(ann), row(annAgain), ...noise.map(row)].join('\n');
-    const response = await harness.app.inject({ method: 'POST', url: '/v1/imports', headers: { ...harness.admin, 'content-type': 'text/csv' }, payload: csv });
+    const response = await harness.app.inject({
+      method: 'POST',
+      url: '/v1/imports',
+      headers: { ...harness.admin, 'content-type': 'text/csv' },
+      payload: csv,
+    });
     expect(response.statusCode).toBe(202);
-    const summary = response.json<{ records: number; comparisons: number; allPairs: number; matches: number }>();
+    const summary = response.json<{
+      records: number;
+      comparisons: number;
+      allPairs: number;
+      matches: number;
+    }>();
     expect(summary.records).toBe(noise.length + 2);
     expect(summary.comparisons).toBeLessThan(summary.allPairs / 20);
 
     // Both records end up in one profile: the second carries none of the first's identifiers.
-    const view = await eventually(async () => {
-      const found = await lookup('crm_id:crm-ann-2');
-      expect(found.statusCode).toBe(200);
-      const body = found.json<View>();
-      expect(body.identities.map((i) => i.value)).toEqual(expect.arrayContaining(['crm-ann-1', 'crm-ann-2', 'kokafor@example.net', '+16175550100']));
-      return body;
-    }, { timeoutMs: 30_000 });
+    const view = await eventually(
+      async () => {
+        const found = await lookup('crm_id:crm-ann-2');
+        expect(found.statusCode).toBe(200);
+        const body = found.json<View>();
+        expect(body.identities.map((i) => i.value)).toEqual(
+          expect.arrayContaining(['crm-ann-1', 'crm-ann-2', 'kokafor@example.net', '+16175550100']),
+        );
+        return body;
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(view.traits.first_name?.source).toBe('crm-import');
-    const audit = await harness.app.inject({ url: `/v1/profiles/crm_id:crm-ann-1/audit`, headers: harness.admin });
+    const audit = await harness.app.inject({
+      url: `/v1/profiles/crm_id:crm-ann-1/audit`,
+      headers: harness.admin,
+    });
     expect(JSON.stringify(audit.json())).toContain('probabilistic match');
 
     // Importing the same file again changes nothing (content-derived message ids).
-    const again = await harness.app.inject({ method: 'POST', url: '/v1/imports', headers: { ...harness.admin, 'content-type': 'text/csv' }, payload: csv });
+    const again = await harness.app.inject({
+      method: 'POST',
+      url: '/v1/imports',
+      headers: { ...harness.admin, 'content-type': 'text/csv' },
+      payload: csv,
+    });
     expect(again.statusCode).toBe(202);
   });
 
@@ -59,18 +120,31 @@ describe('CRM import matched probabilistically', () => {
       method: 'POST',
       url: '/v1/records',
       headers: harness.admin,
-      payload: { id: 'crm-ann-3', firstName: 'Katie', lastName: 'Okafor', birthDate: '1990-04-12', email: 'KOkafor@example.net', phone: '', address: { street: '', city: '', zip: '' } },
+      payload: {
+        id: 'crm-ann-3',
+        firstName: 'Katie',
+        lastName: 'Okafor',
+        birthDate: '1990-04-12',
+        email: 'KOkafor@example.net',
+        phone: '',
+        address: { street: '', city: '', zip: '' },
+      },
     });
     expect(response.statusCode).toBe(202);
-    const body = response.json<{ results: { b: string; decision: string; fields: { field: string; weight: number }[] }[] }>();
+    const body = response.json<{
+      results: { b: string; decision: string; fields: { field: string; weight: number }[] }[];
+    }>();
     const best = body.results[0]!;
     expect(best).toMatchObject({ b: 'crm-ann-1', decision: 'match' });
     expect(best.fields.find((f) => f.field === 'phone')?.weight).toBe(0); // missing: no evidence
     expect(best.fields.find((f) => f.field === 'birthDate')!.weight).toBeGreaterThan(0);
-    await eventually(async () => {
-      const found = await lookup('crm_id:crm-ann-3');
-      expect(found.json<View>().identities.map((i) => i.value)).toContain('crm-ann-1');
-    }, { timeoutMs: 20_000 });
+    await eventually(
+      async () => {
+        const found = await lookup('crm_id:crm-ann-3');
+        expect(found.json<View>().identities.map((i) => i.value)).toContain('crm-ann-1');
+      },
+      { timeoutMs: 20_000 },
+    );
   });
 
   it('lists the clerical-review band and refuses a file that is not CSV', async () => {
@@ -80,7 +154,12 @@ describe('CRM import matched probabilistically', () => {
       expect(review.probability).toBeGreaterThanOrEqual(0.6);
       expect(review.probability).toBeLessThan(0.97);
     }
-    const broken = await harness.app.inject({ method: 'POST', url: '/v1/imports', headers: { ...harness.admin, 'content-type': 'text/csv' }, payload: 'id,first_name\n"unterminated,x' });
+    const broken = await harness.app.inject({
+      method: 'POST',
+      url: '/v1/imports',
+      headers: { ...harness.admin, 'content-type': 'text/csv' },
+      payload: 'id,first_name\n"unterminated,x',
+    });
     expect(broken.statusCode).toBe(400);
     expect(broken.json()).toMatchObject({ code: 'import.malformed_csv' });
   });
@@ -92,12 +171,31 @@ describe('segments and consent', () => {
       method: 'PUT',
       url: '/v1/segments/repeat-buyers',
       headers: harness.admin,
-      payload: { name: 'Repeat buyers', rule: { match: 'all', conditions: [{ event: 'Order Completed', withinDays: 30, op: 'gte', count: 2 }, { field: 'traits.plan', op: 'neq', value: 'churned' }] } },
+      payload: {
+        name: 'Repeat buyers',
+        rule: {
+          match: 'all',
+          conditions: [
+            { event: 'Order Completed', withinDays: 30, op: 'gte', count: 2 },
+            { field: 'traits.plan', op: 'neq', value: 'churned' },
+          ],
+        },
+      },
     });
     expect(put.statusCode).toBe(200);
-    const order = (userId: string) => ({ type: 'track', userId, event: 'Order Completed', properties: { revenue: 5 } });
+    const order = (userId: string) => ({
+      type: 'track',
+      userId,
+      event: 'Order Completed',
+      properties: { revenue: 5 },
+    });
     await sendBatch(harness.app, [
-      { type: 'identify', userId: 'hal', traits: { plan: 'pro' }, context: { consent: { categoryPreferences: { Advertising: true } } } },
+      {
+        type: 'identify',
+        userId: 'hal',
+        traits: { plan: 'pro' },
+        context: { consent: { categoryPreferences: { Advertising: true } } },
+      },
       order('hal'),
       order('hal'),
       { type: 'identify', userId: 'ivy', traits: { plan: 'pro' } },
@@ -105,30 +203,66 @@ describe('segments and consent', () => {
       order('ivy'),
     ]);
     const members = (purpose?: string) =>
-      harness.app.inject({ url: `/v1/segments/repeat-buyers/members${purpose === undefined ? '' : `?purpose=${purpose}`}`, headers: harness.admin });
-    await eventually(async () => expect((await members()).json<{ members: string[] }>().members).toHaveLength(2), { timeoutMs: 20_000 });
+      harness.app.inject({
+        url: `/v1/segments/repeat-buyers/members${purpose === undefined ? '' : `?purpose=${purpose}`}`,
+        headers: harness.admin,
+      });
+    await eventually(
+      async () => expect((await members()).json<{ members: string[] }>().members).toHaveLength(2),
+      { timeoutMs: 20_000 },
+    );
     const hal = (await lookup('user_id:hal')).json<View>().profileId;
     expect((await members('Advertising')).json<{ members: string[] }>().members).toEqual([hal]);
 
     // Consent from the API: ivy opts in, hal opts out.
-    await harness.app.inject({ method: 'PUT', url: '/v1/profiles/user_id:ivy/consent', headers: harness.admin, payload: { purposes: { Advertising: true } } });
-    await harness.app.inject({ method: 'PUT', url: '/v1/profiles/user_id:hal/consent', headers: harness.admin, payload: { purposes: { Advertising: false } } });
+    await harness.app.inject({
+      method: 'PUT',
+      url: '/v1/profiles/user_id:ivy/consent',
+      headers: harness.admin,
+      payload: { purposes: { Advertising: true } },
+    });
+    await harness.app.inject({
+      method: 'PUT',
+      url: '/v1/profiles/user_id:hal/consent',
+      headers: harness.admin,
+      payload: { purposes: { Advertising: false } },
+    });
     const ivy = (await lookup('user_id:ivy')).json<View>().profileId;
     expect((await members('Advertising')).json<{ members: string[] }>().members).toEqual([ivy]);
 
-    await sendBatch(harness.app, [{ type: 'identify', userId: 'hal', traits: { plan: 'churned' } }]);
+    await sendBatch(harness.app, [
+      { type: 'identify', userId: 'hal', traits: { plan: 'churned' } },
+    ]);
     const { kafka, contracts } = harness.stores;
-    await eventually(async () => {
-      const entered = await readAll(kafka, contracts.segmentEntered.topic, `${harness.config.CONSUMER_GROUP}-in-${Date.now()}`);
-      const exited = await readAll(kafka, contracts.segmentExited.topic, `${harness.config.CONSUMER_GROUP}-out-${Date.now()}`);
-      expect(entered.map((r) => r.key)).toEqual(expect.arrayContaining([hal, ivy]));
-      expect(exited.map((r) => r.key)).toContain(hal);
-      expect(JSON.parse(exited.find((r) => r.key === hal)!.value!)).toMatchObject({ data: { segmentId: 'repeat-buyers', profileId: hal } });
-    }, { timeoutMs: 20_000, intervalMs: 500 });
+    await eventually(
+      async () => {
+        const entered = await readAll(
+          kafka,
+          contracts.segmentEntered.topic,
+          `${harness.config.CONSUMER_GROUP}-in-${Date.now()}`,
+        );
+        const exited = await readAll(
+          kafka,
+          contracts.segmentExited.topic,
+          `${harness.config.CONSUMER_GROUP}-out-${Date.now()}`,
+        );
+        expect(entered.map((r) => r.key)).toEqual(expect.arrayContaining([hal, ivy]));
+        expect(exited.map((r) => r.key)).toContain(hal);
+        expect(JSON.parse(exited.find((r) => r.key === hal)!.value!)).toMatchObject({
+          data: { segmentId: 'repeat-buyers', profileId: hal },
+        });
+      },
+      { timeoutMs: 20_000, intervalMs: 500 },
+    );
   });
 
   it('refuses a segment rule that does not match the schema', async () => {
-    const response = await harness.app.inject({ method: 'PUT', url: '/v1/segments/bad', headers: harness.admin, payload: { name: 'x', rule: { match: 'all', conditions: [{ field: 'plan', op: 'like' }] } } });
+    const response = await harness.app.inject({
+      method: 'PUT',
+      url: '/v1/segments/bad',
+      headers: harness.admin,
+      payload: { name: 'x', rule: { match: 'all', conditions: [{ field: 'plan', op: 'like' }] } },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ code: 'request.invalid' });
   });

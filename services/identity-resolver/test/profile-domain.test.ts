@@ -10,7 +10,12 @@ const rules: TraitRules = {
   default: 'most_recent',
   sourcePriority: ['crm-import', 'web'],
 };
-const seen = (source: string, at: string, traits: Record<string, unknown>, messageId = at): TraitObservation => ({ source, at, traits, messageId });
+const seen = (
+  source: string,
+  at: string,
+  traits: Record<string, unknown>,
+  messageId = at,
+): TraitObservation => ({ source, at, traits, messageId });
 
 describe('trait conflict rules', () => {
   const observations = [
@@ -30,7 +35,14 @@ describe('trait conflict rules', () => {
     const observation = fc.record({
       source: fc.constantFrom('crm-import', 'web', 'app'),
       at: fc.integer({ min: 0, max: 5 }).map((d) => `2026-01-0${d + 1}T00:00:00Z`),
-      traits: fc.record({ plan: fc.constantFrom('a', 'b', 'c'), name: fc.constantFrom('x', 'y'), signup: fc.constantFrom('1', '2') }, { requiredKeys: [] }),
+      traits: fc.record(
+        {
+          plan: fc.constantFrom('a', 'b', 'c'),
+          name: fc.constantFrom('x', 'y'),
+          signup: fc.constantFrom('1', '2'),
+        },
+        { requiredKeys: [] },
+      ),
       messageId: fc.uuid(),
     });
     fc.assert(
@@ -44,7 +56,8 @@ describe('trait conflict rules', () => {
 describe('segment rules', () => {
   const facts = (plan: string, orders: number, ltv: number) => ({
     fields: { traits: { plan }, computed: { lifetimeValueMinor: { USD: ltv } } },
-    eventCount: (event: string, days: number) => (event === 'Order Completed' && days === 30 ? orders : 0),
+    eventCount: (event: string, days: number) =>
+      event === 'Order Completed' && days === 30 ? orders : 0,
   });
   const rule: SegmentRule = {
     match: 'all',
@@ -60,10 +73,18 @@ describe('segment rules', () => {
     expect(evaluateRule(rule, facts('pro', 1, 20_000))).toBe(false);
     expect(evaluateRule(rule, facts('free', 3, 20_000))).toBe(false);
     expect(evaluateRule({ ...rule, match: 'any' }, facts('free', 0, 20_000))).toBe(true);
-    expect(evaluateRule({ match: 'all', conditions: [{ field: 'traits.missing', op: 'exists' }] }, facts('pro', 0, 0))).toBe(false);
+    expect(
+      evaluateRule(
+        { match: 'all', conditions: [{ field: 'traits.missing', op: 'exists' }] },
+        facts('pro', 0, 0),
+      ),
+    ).toBe(false);
   });
 
   it('reports entered and exited segments', () => {
-    expect(membershipChanges(new Set(['a', 'b']), new Set(['b', 'c']))).toEqual({ entered: ['c'], exited: ['a'] });
+    expect(membershipChanges(new Set(['a', 'b']), new Set(['b', 'c']))).toEqual({
+      entered: ['c'],
+      exited: ['a'],
+    });
   });
 });

@@ -20,7 +20,10 @@ interface View {
 async function profileOf(identifier: string, events?: number): Promise<View> {
   return eventually(
     async () => {
-      const response = await harness.app.inject({ url: `/v1/profiles/${encodeURIComponent(identifier)}`, headers: harness.admin });
+      const response = await harness.app.inject({
+        url: `/v1/profiles/${encodeURIComponent(identifier)}`,
+        headers: harness.admin,
+      });
       expect(response.statusCode).toBe(200);
       const view = response.json<View>();
       if (events !== undefined) expect(view.computed.eventCount).toBe(events);
@@ -33,7 +36,10 @@ async function profileOf(identifier: string, events?: number): Promise<View> {
 const ids = (view: View) => view.identities.map((i) => `${i.type}:${i.value}`).sort();
 
 async function auditOf(identifier: string) {
-  const response = await harness.app.inject({ url: `/v1/profiles/${encodeURIComponent(identifier)}/audit`, headers: harness.admin });
+  const response = await harness.app.inject({
+    url: `/v1/profiles/${encodeURIComponent(identifier)}/audit`,
+    headers: harness.admin,
+  });
   return response.json<{ entries: { action: string; reason: string }[] }>().entries;
 }
 
@@ -45,12 +51,21 @@ describe('deterministic stitching', () => {
       { type: 'identify', anonymousId: 'laptop-1', userId: 'bo', messageId: 'm-l2' },
     ]);
     await profileOf('user_id:bo', 2);
-    await sendBatch(harness.app, [{ type: 'identify', anonymousId: 'phone-1', userId: 'bo', messageId: 'm-p2' }]);
+    await sendBatch(harness.app, [
+      { type: 'identify', anonymousId: 'phone-1', userId: 'bo', messageId: 'm-p2' },
+    ]);
     const view = await profileOf('anonymous_id:phone-1', 4);
     expect(ids(view)).toEqual(['anonymous_id:laptop-1', 'anonymous_id:phone-1', 'user_id:bo']);
     expect((await profileOf('anonymous_id:laptop-1')).profileId).toBe(view.profileId);
     const audit = await auditOf('user_id:bo');
-    expect(audit).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'merge', reason: expect.stringContaining('m-p2') as string })]));
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          action: 'merge',
+          reason: expect.stringContaining('m-p2') as string,
+        }),
+      ]),
+    );
   });
 
   it('keeps two logged-in customers of a shared device apart (one user_id per profile)', async () => {
@@ -82,7 +97,10 @@ describe('deterministic stitching', () => {
     // One poller: the report is complete once every call was applied.
     await eventually(
       async () => {
-        const report = await harness.app.inject({ url: '/v1/identity-conflicts', headers: harness.admin });
+        const report = await harness.app.inject({
+          url: '/v1/identity-conflicts',
+          headers: harness.admin,
+        });
         expect(report.json<{ conflicts: unknown[] }>().conflicts[0]).toMatchObject({
           type: 'email',
           value: 'qa@example.com',
@@ -100,13 +118,27 @@ describe('deterministic stitching', () => {
 
   it('the same batch delivered twice leaves the profiles as one delivery does', async () => {
     const batch = [
-      { type: 'identify', userId: 'ed', anonymousId: 'ed-web', messageId: 'm-ed-1', traits: { email: 'ed@example.org', plan: 'basic' } },
-      { type: 'track', userId: 'ed', event: 'Order Completed', messageId: 'm-ed-2', properties: { revenue: 10 } },
+      {
+        type: 'identify',
+        userId: 'ed',
+        anonymousId: 'ed-web',
+        messageId: 'm-ed-1',
+        traits: { email: 'ed@example.org', plan: 'basic' },
+      },
+      {
+        type: 'track',
+        userId: 'ed',
+        event: 'Order Completed',
+        messageId: 'm-ed-2',
+        properties: { revenue: 10 },
+      },
     ];
     await sendBatch(harness.app, batch);
     const once = await profileOf('user_id:ed', 2);
     await sendBatch(harness.app, batch);
-    await sendBatch(harness.app, [{ type: 'track', userId: 'ed', event: 'Marker', messageId: 'm-ed-3' }]);
+    await sendBatch(harness.app, [
+      { type: 'track', userId: 'ed', event: 'Marker', messageId: 'm-ed-3' },
+    ]);
     const twice = await profileOf('user_id:ed', 3);
     expect(ids(twice)).toEqual(ids(once));
     expect(twice.computed).toMatchObject({ orderCount: 1, lifetimeValueMinor: { USD: 1000 } });

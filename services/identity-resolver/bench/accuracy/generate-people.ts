@@ -12,12 +12,231 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const FIRST = ['robert', 'william', 'james', 'michael', 'david', 'richard', 'thomas', 'joseph', 'christopher', 'daniel', 'matthew', 'anthony', 'steven', 'edward', 'alexander', 'benjamin', 'samuel', 'nicholas', 'andrew', 'katherine', 'elizabeth', 'jennifer', 'margaret', 'susan', 'patricia', 'deborah', 'rebecca', 'victoria', 'abigail', 'amanda', 'maria', 'laura', 'sarah', 'emma', 'olivia', 'sophia', 'lucas', 'noah', 'oliver', 'ethan', 'mia', 'chloe', 'grace', 'hannah', 'isaac', 'jacob', 'leo', 'zoe'];
-const NICK: Record<string, string[]> = { robert: ['bob', 'rob'], william: ['bill', 'will'], james: ['jim', 'jimmy'], michael: ['mike'], david: ['dave'], richard: ['rick', 'dick'], thomas: ['tom'], joseph: ['joe'], christopher: ['chris'], daniel: ['dan'], matthew: ['matt'], anthony: ['tony'], steven: ['steve'], edward: ['ed', 'ted'], alexander: ['alex'], benjamin: ['ben'], samuel: ['sam'], nicholas: ['nick'], andrew: ['andy'], katherine: ['kate', 'katie'], elizabeth: ['liz', 'beth'], jennifer: ['jen'], margaret: ['meg', 'maggie'], susan: ['sue'], patricia: ['pat'], deborah: ['deb'], rebecca: ['becky'], victoria: ['vicky'], abigail: ['abby'], amanda: ['mandy'] };
-const LAST = ['smith', 'johnson', 'williams', 'brown', 'jones', 'garcia', 'miller', 'davis', 'rodriguez', 'martinez', 'hernandez', 'lopez', 'gonzalez', 'wilson', 'anderson', 'thomas', 'taylor', 'moore', 'jackson', 'martin', 'lee', 'perez', 'thompson', 'white', 'harris', 'sanchez', 'clark', 'ramirez', 'lewis', 'robinson', 'walker', 'young', 'allen', 'king', 'wright', 'scott', 'torres', 'nguyen', 'hill', 'flores', 'green', 'adams', 'nelson', 'baker', 'hall', 'rivera', 'campbell', 'mitchell', 'carter', 'roberts', 'kowalski', 'novak', 'schmidt', 'fischer', 'weber', 'meyer', 'wagner', 'becker', 'schulz', 'hoffmann', 'okafor', 'mensah', 'tanaka', 'sato', 'suzuki', 'kim', 'park', 'chen', 'wang', 'li', 'zhang', 'singh', 'patel', 'shah', 'kumar', 'ivanov', 'petrov', 'rossi', 'russo', 'ferrari', 'esposito', 'bianchi', 'romano', 'colombo', 'ricci', 'marino', 'greco', 'bruno', 'gallo', 'conti'];
-const STREETS = ['main', 'oak', 'pine', 'maple', 'cedar', 'elm', 'washington', 'lake', 'hill', 'park', 'sunset', 'river', 'church', 'mill', 'spring', 'highland', 'forest', 'meadow', 'ridge', 'valley', 'jefferson', 'lincoln', 'madison', 'franklin', 'chestnut', 'walnut', 'willow', 'birch', 'poplar', 'sycamore'];
-const SUFFIX = [['street', 'st'], ['avenue', 'ave'], ['road', 'rd'], ['drive', 'dr'], ['lane', 'ln']] as const;
-const CITIES = [['springfield', 12000], ['riverside', 13000], ['fairview', 14000], ['franklin', 15000], ['greenville', 16000], ['bristol', 17000], ['clinton', 18000], ['salem', 19000], ['madison', 20000], ['georgetown', 21000]] as const;
+const FIRST = [
+  'robert',
+  'william',
+  'james',
+  'michael',
+  'david',
+  'richard',
+  'thomas',
+  'joseph',
+  'christopher',
+  'daniel',
+  'matthew',
+  'anthony',
+  'steven',
+  'edward',
+  'alexander',
+  'benjamin',
+  'samuel',
+  'nicholas',
+  'andrew',
+  'katherine',
+  'elizabeth',
+  'jennifer',
+  'margaret',
+  'susan',
+  'patricia',
+  'deborah',
+  'rebecca',
+  'victoria',
+  'abigail',
+  'amanda',
+  'maria',
+  'laura',
+  'sarah',
+  'emma',
+  'olivia',
+  'sophia',
+  'lucas',
+  'noah',
+  'oliver',
+  'ethan',
+  'mia',
+  'chloe',
+  'grace',
+  'hannah',
+  'isaac',
+  'jacob',
+  'leo',
+  'zoe',
+];
+const NICK: Record<string, string[]> = {
+  robert: ['bob', 'rob'],
+  william: ['bill', 'will'],
+  james: ['jim', 'jimmy'],
+  michael: ['mike'],
+  david: ['dave'],
+  richard: ['rick', 'dick'],
+  thomas: ['tom'],
+  joseph: ['joe'],
+  christopher: ['chris'],
+  daniel: ['dan'],
+  matthew: ['matt'],
+  anthony: ['tony'],
+  steven: ['steve'],
+  edward: ['ed', 'ted'],
+  alexander: ['alex'],
+  benjamin: ['ben'],
+  samuel: ['sam'],
+  nicholas: ['nick'],
+  andrew: ['andy'],
+  katherine: ['kate', 'katie'],
+  elizabeth: ['liz', 'beth'],
+  jennifer: ['jen'],
+  margaret: ['meg', 'maggie'],
+  susan: ['sue'],
+  patricia: ['pat'],
+  deborah: ['deb'],
+  rebecca: ['becky'],
+  victoria: ['vicky'],
+  abigail: ['abby'],
+  amanda: ['mandy'],
+};
+const LAST = [
+  'smith',
+  'johnson',
+  'williams',
+  'brown',
+  'jones',
+  'garcia',
+  'miller',
+  'davis',
+  'rodriguez',
+  'martinez',
+  'hernandez',
+  'lopez',
+  'gonzalez',
+  'wilson',
+  'anderson',
+  'thomas',
+  'taylor',
+  'moore',
+  'jackson',
+  'martin',
+  'lee',
+  'perez',
+  'thompson',
+  'white',
+  'harris',
+  'sanchez',
+  'clark',
+  'ramirez',
+  'lewis',
+  'robinson',
+  'walker',
+  'young',
+  'allen',
+  'king',
+  'wright',
+  'scott',
+  'torres',
+  'nguyen',
+  'hill',
+  'flores',
+  'green',
+  'adams',
+  'nelson',
+  'baker',
+  'hall',
+  'rivera',
+  'campbell',
+  'mitchell',
+  'carter',
+  'roberts',
+  'kowalski',
+  'novak',
+  'schmidt',
+  'fischer',
+  'weber',
+  'meyer',
+  'wagner',
+  'becker',
+  'schulz',
+  'hoffmann',
+  'okafor',
+  'mensah',
+  'tanaka',
+  'sato',
+  'suzuki',
+  'kim',
+  'park',
+  'chen',
+  'wang',
+  'li',
+  'zhang',
+  'singh',
+  'patel',
+  'shah',
+  'kumar',
+  'ivanov',
+  'petrov',
+  'rossi',
+  'russo',
+  'ferrari',
+  'esposito',
+  'bianchi',
+  'romano',
+  'colombo',
+  'ricci',
+  'marino',
+  'greco',
+  'bruno',
+  'gallo',
+  'conti',
+];
+const STREETS = [
+  'main',
+  'oak',
+  'pine',
+  'maple',
+  'cedar',
+  'elm',
+  'washington',
+  'lake',
+  'hill',
+  'park',
+  'sunset',
+  'river',
+  'church',
+  'mill',
+  'spring',
+  'highland',
+  'forest',
+  'meadow',
+  'ridge',
+  'valley',
+  'jefferson',
+  'lincoln',
+  'madison',
+  'franklin',
+  'chestnut',
+  'walnut',
+  'willow',
+  'birch',
+  'poplar',
+  'sycamore',
+];
+const SUFFIX = [
+  ['street', 'st'],
+  ['avenue', 'ave'],
+  ['road', 'rd'],
+  ['drive', 'dr'],
+  ['lane', 'ln'],
+] as const;
+const CITIES = [
+  ['springfield', 12000],
+  ['riverside', 13000],
+  ['fairview', 14000],
+  ['franklin', 15000],
+  ['greenville', 16000],
+  ['bristol', 17000],
+  ['clinton', 18000],
+  ['salem', 19000],
+  ['madison', 20000],
+  ['georgetown', 21000],
+] as const;
 const AREA = ['212', '312', '415', '617', '713', '206', '305', '404', '503', '602', '303', '702'];
 const PROVIDERS = ['gmail.com', 'yahoo.com', 'outlook.com', 'example.org', 'mail.com'];
 
@@ -51,7 +270,10 @@ export function generateRecords(options: GenerateOptions): LabelledRecord[] {
   const digits = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join('');
   const people: Person[] = [];
   for (let i = 0; i < options.people; i++) {
-    const housemate = i > 0 && random() < (options.householdShare ?? 0.15) ? people[Math.floor(random() * people.length)] : undefined;
+    const housemate =
+      i > 0 && random() < (options.householdShare ?? 0.15)
+        ? people[Math.floor(random() * people.length)]
+        : undefined;
     const firstName = pick(FIRST);
     const lastName = housemate?.lastName ?? pick(LAST);
     const [city, zipBase] = pick(CITIES);
@@ -63,9 +285,19 @@ export function generateRecords(options: GenerateOptions): LabelledRecord[] {
       firstName,
       lastName,
       birthDate,
-      email: housemate !== undefined && random() < 0.3 ? housemate.email : `${firstName}.${lastName}${digits(2)}@${pick(PROVIDERS)}`,
-      phone: housemate !== undefined && random() < 0.6 ? housemate.phone : `${pick(AREA)}${2 + Math.floor(random() * 8)}${digits(2)}${digits(4)}`,
-      address: housemate?.address ?? { street: `${1 + Math.floor(random() * 9999)} ${pick(STREETS)} ${suffix}`, city, zip: String(zipBase + Math.floor(random() * 900)) },
+      email:
+        housemate !== undefined && random() < 0.3
+          ? housemate.email
+          : `${firstName}.${lastName}${digits(2)}@${pick(PROVIDERS)}`,
+      phone:
+        housemate !== undefined && random() < 0.6
+          ? housemate.phone
+          : `${pick(AREA)}${2 + Math.floor(random() * 8)}${digits(2)}${digits(4)}`,
+      address: housemate?.address ?? {
+        street: `${1 + Math.floor(random() * 9999)} ${pick(STREETS)} ${suffix}`,
+        city,
+        zip: String(zipBase + Math.floor(random() * 900)),
+      },
     });
   }
   const corrupt = createCorruptor(random, options.corruption);
@@ -109,29 +341,56 @@ function createCorruptor(random: () => number, rate: number) {
       case 2:
         return value.slice(0, at) + letter + value.slice(at);
       default:
-        return at + 1 < value.length ? value.slice(0, at) + value[at + 1]! + value[at]! + value.slice(at + 2) : value;
+        return at + 1 < value.length
+          ? value.slice(0, at) + value[at + 1]! + value[at]! + value.slice(at + 2)
+          : value;
     }
   };
   const phoneFormat = (phone: string) => {
-    const formats = [`(${phone.slice(0, 3)}) ${phone.slice(3, 6)}-${phone.slice(6)}`, `${phone.slice(0, 3)}.${phone.slice(3, 6)}.${phone.slice(6)}`, `+1 ${phone.slice(0, 3)}-${phone.slice(3, 6)}-${phone.slice(6)}`, phone];
+    const formats = [
+      `(${phone.slice(0, 3)}) ${phone.slice(3, 6)}-${phone.slice(6)}`,
+      `${phone.slice(0, 3)}.${phone.slice(3, 6)}.${phone.slice(6)}`,
+      `+1 ${phone.slice(0, 3)}-${phone.slice(3, 6)}-${phone.slice(6)}`,
+      phone,
+    ];
     return formats[Math.floor(random() * formats.length)]!;
   };
   return (fields: Fields): Fields => {
     const record: Fields = { ...fields, address: { ...fields.address } };
-    if (chance()) record.firstName = random() < 0.5 && NICK[record.firstName] !== undefined ? NICK[record.firstName]![0]! : typo(record.firstName);
+    if (chance())
+      record.firstName =
+        random() < 0.5 && NICK[record.firstName] !== undefined
+          ? NICK[record.firstName]![0]!
+          : typo(record.firstName);
     if (chance()) record.lastName = typo(record.lastName);
-    if (random() < rate / 10) [record.firstName, record.lastName] = [record.lastName, record.firstName];
+    if (random() < rate / 10)
+      [record.firstName, record.lastName] = [record.lastName, record.firstName];
     if (chance()) {
       const [y, m, d] = record.birthDate.split('-');
-      record.birthDate = random() < 0.5 && Number(d) <= 12 ? `${y}-${d}-${m}` : `${y}-${m}-${String(Math.min(28, Math.max(1, Number(d) + (random() < 0.5 ? 1 : -1)))).padStart(2, '0')}`;
+      record.birthDate =
+        random() < 0.5 && Number(d) <= 12
+          ? `${y}-${d}-${m}`
+          : `${y}-${m}-${String(Math.min(28, Math.max(1, Number(d) + (random() < 0.5 ? 1 : -1)))).padStart(2, '0')}`;
     }
     if (chance()) record.email = random() < 0.5 ? record.email.toUpperCase() : typo(record.email);
     record.phone = phoneFormat(record.phone);
     if (chance()) record.phone = typo(record.phone);
-    if (chance()) record.address.street = typo(record.address.street.replace(/ (street|avenue|road|drive|lane)$/, (_, s: string) => ` ${SUFFIX.find(([full]) => full === s)![1]}`));
-    if (chance()) record.address = { street: `${1 + Math.floor(random() * 9999)} ${STREETS[Math.floor(random() * STREETS.length)]} st`, city: record.address.city, zip: record.address.zip };
+    if (chance())
+      record.address.street = typo(
+        record.address.street.replace(
+          / (street|avenue|road|drive|lane)$/,
+          (_, s: string) => ` ${SUFFIX.find(([full]) => full === s)![1]}`,
+        ),
+      );
+    if (chance())
+      record.address = {
+        street: `${1 + Math.floor(random() * 9999)} ${STREETS[Math.floor(random() * STREETS.length)]} st`,
+        city: record.address.city,
+        zip: record.address.zip,
+      };
     // Missing values: each field with a quarter of the corruption rate.
-    for (const field of ['email', 'phone', 'birthDate'] as const) if (random() < rate / 4) record[field] = '';
+    for (const field of ['email', 'phone', 'birthDate'] as const)
+      if (random() < rate / 4) record[field] = '';
     if (random() < rate / 4) record.address = { street: '', city: '', zip: '' };
     return record;
   };

@@ -24,7 +24,20 @@ const { values } = parseArgs({
 
 const table = new Table({
   style: { head: [], border: [] },
-  head: ['data', 'records', 'comparisons', 'of all pairs', 'link P', 'link R', 'link F1', 'cluster P', 'cluster R', 'cluster F1', 'review', 'records/s'],
+  head: [
+    'data',
+    'records',
+    'comparisons',
+    'of all pairs',
+    'link P',
+    'link R',
+    'link F1',
+    'cluster P',
+    'cluster R',
+    'cluster F1',
+    'review',
+    'records/s',
+  ],
 });
 const fixed = (n: number) => n.toFixed(4);
 
@@ -32,7 +45,11 @@ function evaluate(label: string, records: MatchRecord[], truth: Map<string, stri
   const started = performance.now();
   const result = linkRecords(records);
   const seconds = (performance.now() - started) / 1000;
-  const { pairwise, cluster } = scoreLinkage(truth, result.matches.map(({ a, b }) => [a, b]), result.clusters);
+  const { pairwise, cluster } = scoreLinkage(
+    truth,
+    result.matches.map(({ a, b }) => [a, b]),
+    result.clusters,
+  );
   table.push([
     label,
     records.length,
@@ -54,8 +71,16 @@ if (values.csv !== undefined) {
   evaluate(values.csv, records, truth);
 } else {
   for (const rate of values.rates.split(',').map(Number)) {
-    const records = generateRecords({ people: Number(values.people), corruption: rate, seed: Number(values.seed) });
-    evaluate(`synthetic, corruption ${rate}`, records, new Map(records.map((r) => [r.id, r.personId])));
+    const records = generateRecords({
+      people: Number(values.people),
+      corruption: rate,
+      seed: Number(values.seed),
+    });
+    evaluate(
+      `synthetic, corruption ${rate}`,
+      records,
+      new Map(records.map((r) => [r.id, r.personId])),
+    );
   }
 }
 console.log(table.toString());

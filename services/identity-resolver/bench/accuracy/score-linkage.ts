@@ -20,7 +20,8 @@ function scoresOf(predicted: Set<string>, truth: Set<string>): Scores {
 function pairsWithin(groups: Iterable<string[]>): Set<string> {
   const pairs = new Set<string>();
   for (const group of groups) {
-    for (let i = 0; i < group.length; i++) for (let j = i + 1; j < group.length; j++) pairs.add(pairKey(group[i]!, group[j]!));
+    for (let i = 0; i < group.length; i++)
+      for (let j = i + 1; j < group.length; j++) pairs.add(pairKey(group[i]!, group[j]!));
   }
   return pairs;
 }
@@ -29,7 +30,11 @@ function pairsWithin(groups: Iterable<string[]>): Set<string> {
  * Pairwise scores of the direct match links, and of the clusters (every pair inside a
  * predicted cluster counts as linked, which is what a profile built from it means).
  */
-export function scoreLinkage(truth: Map<string, string>, links: [string, string][], clusters: string[][]) {
+export function scoreLinkage(
+  truth: Map<string, string>,
+  links: [string, string][],
+  clusters: string[][],
+) {
   const entities = new Map<string, string[]>();
   for (const [recordId, entity] of truth) {
     const members = entities.get(entity) ?? [];
@@ -38,5 +43,8 @@ export function scoreLinkage(truth: Map<string, string>, links: [string, string]
   }
   const truePairs = pairsWithin(entities.values());
   const linked = new Set(links.map(([a, b]) => pairKey(a, b)));
-  return { pairwise: scoresOf(linked, truePairs), cluster: scoresOf(pairsWithin(clusters), truePairs) };
+  return {
+    pairwise: scoresOf(linked, truePairs),
+    cluster: scoresOf(pairsWithin(clusters), truePairs),
+  };
 }

@@ -25,18 +25,29 @@ export interface ErasureReceipt {
  * like an event locks them, and the set is read again under the locks until it stops growing,
  * so an event racing with the erasure either ran before (and is erased) or after (and is dropped).
  */
-export async function erasePerson(pool: pg.Pool, contracts: Contracts, identifier: Identifier): Promise<ErasureReceipt> {
-  return withTransaction(pool, (client) => eraseInTransaction(client, contracts, identifier), { retries: 3 });
+export async function erasePerson(
+  pool: pg.Pool,
+  contracts: Contracts,
+  identifier: Identifier,
+): Promise<ErasureReceipt> {
+  return withTransaction(pool, (client) => eraseInTransaction(client, contracts, identifier), {
+    retries: 3,
+  });
 }
 
-async function eraseInTransaction(client: pg.ClientBase, contracts: Contracts, identifier: Identifier): Promise<ErasureReceipt> {
+async function eraseInTransaction(
+  client: pg.ClientBase,
+  contracts: Contracts,
+  identifier: Identifier,
+): Promise<ErasureReceipt> {
   const erasureId = uuidv7();
   let identities: Identifier[] = [identifier];
   let profileIds: string[] = [];
   for (;;) {
     await lockIdentifiers(client, identities);
     const found = await personOf(client, identities);
-    const grew = found.identities.length > identities.length || found.profileIds.length > profileIds.length;
+    const grew =
+      found.identities.length > identities.length || found.profileIds.length > profileIds.length;
     identities = mergeIdentifiers(identities, found.identities);
     profileIds = found.profileIds;
     if (!grew) break;
@@ -45,14 +56,34 @@ async function eraseInTransaction(client: pg.ClientBase, contracts: Contracts, i
   const counts = await deleteEverything(client, contracts, profileIds, identities);
   await client.query(
     `INSERT INTO erasures (id, identifier_hash, profiles, identities, events, records) VALUES ($1, $2, $3, $4, $5, $6)`,
-    [erasureId, hashIdentifier(identifier), profileIds.length, identities.length, counts.events, counts.records],
+    [
+      erasureId,
+      hashIdentifier(identifier),
+      profileIds.length,
+      identities.length,
+      counts.events,
+      counts.records,
+    ],
   );
   await client.query(
     `INSERT INTO audit_log (action, reason, details) VALUES ('erase', 'GDPR erasure request', $1)`,
-    [{ erasureId, identifierType: identifier.type, profiles: profileIds.length, identities: identities.length }],
+    [
+      {
+        erasureId,
+        identifierType: identifier.type,
+        profiles: profileIds.length,
+        identities: identities.length,
+      },
+    ],
   );
   await queueProjection(client, profileIds);
-  return { erasureId, profiles: profileIds.length, identities: identities.length, ...counts, profileIds };
+  return {
+    erasureId,
+    profiles: profileIds.length,
+    identities: identities.length,
+    ...counts,
+    profileIds,
+  };
 }
 
 /** The profiles holding any of these identifiers, and all identifiers of those profiles. */
@@ -74,10 +105,17 @@ function mergeIdentifiers(a: Identifier[], b: Identifier[]): Identifier[] {
   return [...all.values()];
 }
 
-async function deleteEverything(client: pg.ClientBase, contracts: Contracts, profileIds: string[], identities: Identifier[]) {
+async function deleteEverything(
+  client: pg.ClientBase,
+  contracts: Contracts,
+  profileIds: string[],
+  identities: Identifier[],
+) {
   for (const profileId of profileIds) await leaveSegments(client, contracts, profileId, 'all');
   const crmIds = identities.filter((i) => i.type === 'crm_id').map((i) => i.value);
-  const records = await client.query('DELETE FROM match_records WHERE id = ANY($1::text[])', [crmIds]);
+  const records = await client.query('DELETE FROM match_records WHERE id = ANY($1::text[])', [
+    crmIds,
+  ]);
   await client.query(
     `DELETE FROM identifier_conflicts c USING unnest($1::text[], $2::text[]) AS w(type, value)
       WHERE c.type = w.type AND c.value = w.value`,
@@ -88,7 +126,9 @@ async function deleteEverything(client: pg.ClientBase, contracts: Contracts, pro
     `UPDATE audit_log SET other_profile_id = NULL WHERE other_profile_id = ANY($1::uuid[])`,
     [profileIds],
   );
-  const events = await client.query('DELETE FROM events WHERE profile_id = ANY($1::uuid[])', [profileIds]);
+  const events = await client.query('DELETE FROM events WHERE profile_id = ANY($1::uuid[])', [
+    profileIds,
+  ]);
   for (const table of ['identity_edges', 'identities', 'consents']) {
     await client.query(`DELETE FROM ${table} WHERE profile_id = ANY($1::uuid[])`, [profileIds]);
   }

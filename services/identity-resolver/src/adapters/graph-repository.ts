@@ -3,7 +3,11 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Identifier, IdentifierType } from '../domain/identifiers/identifier.ts';
 import { identifierKey } from '../domain/identifiers/identifier.ts';
 import { emptyCounts } from '../domain/graph/plan-resolution.ts';
-import type { GraphNeighbourhood, ResolutionPlan, TypeCounts } from '../domain/graph/plan-resolution.ts';
+import type {
+  GraphNeighbourhood,
+  ResolutionPlan,
+  TypeCounts,
+} from '../domain/graph/plan-resolution.ts';
 import { lockProfiles } from './identity-locks.ts';
 import { hashIdentifier } from './suppression.ts';
 
@@ -12,19 +16,28 @@ import { hashIdentifier } from './suppression.ts';
  * row locks on those profiles. Another writer may move an identifier (a merge) between the
  * first read and the lock, so it reads again until the owners are stable.
  */
-export async function loadNeighbourhood(client: pg.ClientBase, identifiers: Identifier[]): Promise<GraphNeighbourhood> {
+export async function loadNeighbourhood(
+  client: pg.ClientBase,
+  identifiers: Identifier[],
+): Promise<GraphNeighbourhood> {
   for (;;) {
     const owners = await ownersOf(client, identifiers);
     const profileIds = [...new Set(owners.values())];
     await lockProfiles(client, profileIds);
     const again = await ownersOf(client, identifiers);
-    if ([...again].every(([key, owner]) => owners.get(key) === owner) && again.size === owners.size) {
+    if (
+      [...again].every(([key, owner]) => owners.get(key) === owner) &&
+      again.size === owners.size
+    ) {
       return { owners, counts: await countsOf(client, profileIds) };
     }
   }
 }
 
-async function ownersOf(client: pg.ClientBase, identifiers: Identifier[]): Promise<Map<string, string>> {
+async function ownersOf(
+  client: pg.ClientBase,
+  identifiers: Identifier[],
+): Promise<Map<string, string>> {
   const { rows } = await client.query<{ type: string; value: string; profile_id: string }>(
     `SELECT i.type, i.value, i.profile_id FROM identities i
        JOIN unnest($1::text[], $2::text[]) AS w(type, value) USING (type, value)`,
@@ -33,7 +46,10 @@ async function ownersOf(client: pg.ClientBase, identifiers: Identifier[]): Promi
   return new Map(rows.map((row) => [`${row.type}:${row.value}`, row.profile_id]));
 }
 
-async function countsOf(client: pg.ClientBase, profileIds: string[]): Promise<Map<string, TypeCounts>> {
+async function countsOf(
+  client: pg.ClientBase,
+  profileIds: string[],
+): Promise<Map<string, TypeCounts>> {
   const counts = new Map(profileIds.map((id) => [id, emptyCounts()]));
   if (profileIds.length === 0) return counts;
   const { rows } = await client.query<{ profile_id: string; type: IdentifierType; n: number }>(
@@ -54,9 +70,14 @@ export interface PlanContext {
 }
 
 /** Carries out a plan: creates or merges profiles, attaches identifiers, records edges and audit. */
-export async function applyPlan(client: pg.ClientBase, plan: ResolutionPlan, context: PlanContext): Promise<string> {
+export async function applyPlan(
+  client: pg.ClientBase,
+  plan: ResolutionPlan,
+  context: PlanContext,
+): Promise<string> {
   const target = plan.target ?? (await createProfile(client));
-  for (const absorbed of plan.absorbed) await mergeProfile(client, absorbed, target, context.reason);
+  for (const absorbed of plan.absorbed)
+    await mergeProfile(client, absorbed, target, context.reason);
   if (plan.attached.length > 0) {
     await client.query(
       `INSERT INTO identities (type, value, profile_id, first_seen_at)
@@ -67,7 +88,14 @@ export async function applyPlan(client: pg.ClientBase, plan: ResolutionPlan, con
   await addEdges(client, target, plan.kept, context);
   for (const dropped of plan.dropped) {
     if (dropped.blockedProfile === undefined) continue;
-    await recordBlockedMerge(client, target, dropped.blockedProfile, dropped.identifier, dropped.limit, context.reason);
+    await recordBlockedMerge(
+      client,
+      target,
+      dropped.blockedProfile,
+      dropped.identifier,
+      dropped.limit,
+      context.reason,
+    );
   }
   return target;
 }
@@ -79,7 +107,12 @@ async function createProfile(client: pg.ClientBase): Promise<string> {
 }
 
 /** Moves everything of `from` onto `into` and deletes `from`; consent keeps the newest per purpose. */
-async function mergeProfile(client: pg.ClientBase, from: string, into: string, reason: string): Promise<void> {
+async function mergeProfile(
+  client: pg.ClientBase,
+  from: string,
+  into: string,
+  reason: string,
+): Promise<void> {
   for (const table of ['identities', 'identity_edges', 'events']) {
     await client.query(`UPDATE ${table} SET profile_id = $2 WHERE profile_id = $1`, [from, into]);
   }
@@ -100,10 +133,17 @@ async function mergeProfile(client: pg.ClientBase, from: string, into: string, r
 }
 
 // A star from the strongest identifier: enough edges to keep the component connected.
-async function addEdges(client: pg.ClientBase, profileId: string, kept: Identifier[], context: PlanContext) {
+async function addEdges(
+  client: pg.ClientBase,
+  profileId: string,
+  kept: Identifier[],
+  context: PlanContext,
+) {
   const [anchor, ...others] = kept;
   if (anchor === undefined || others.length === 0) return;
-  const pairs = others.map((other) => (identifierKey(anchor) < identifierKey(other) ? [anchor, other] : [other, anchor]));
+  const pairs = others.map((other) =>
+    identifierKey(anchor) < identifierKey(other) ? [anchor, other] : [other, anchor],
+  );
   await client.query(
     `INSERT INTO identity_edges (profile_id, a_type, a_value, b_type, b_value, reason, event_id)
      SELECT $1, a_type, a_value, b_type, b_value, $6, $7
@@ -136,7 +176,10 @@ async function recordBlockedMerge(
       profileId,
       blocked,
       `${reason}: merging would exceed the ${limit} limit`,
-      { identifierType: identifier.type, identifierSha256: hashIdentifier(identifier).toString('hex') },
+      {
+        identifierType: identifier.type,
+        identifierSha256: hashIdentifier(identifier).toString('hex'),
+      },
     ],
   );
   await client.query(

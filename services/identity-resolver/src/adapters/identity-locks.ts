@@ -7,7 +7,10 @@ import { identifierKey } from '../domain/identifiers/identifier.ts';
  * deadlock between two events). An event and an erasure touching the same person therefore
  * run one after the other: an event that waited sees the suppression the erasure committed.
  */
-export async function lockIdentifiers(client: pg.ClientBase, identifiers: Identifier[]): Promise<void> {
+export async function lockIdentifiers(
+  client: pg.ClientBase,
+  identifiers: Identifier[],
+): Promise<void> {
   const keys = [...new Set(identifiers.map(identifierKey))].sort();
   if (keys.length === 0) return;
   await client.query(
@@ -20,5 +23,7 @@ export async function lockIdentifiers(client: pg.ClientBase, identifiers: Identi
 /** Row locks on the profiles an event will change, so their limits are checked on fresh counts. */
 export async function lockProfiles(client: pg.ClientBase, profileIds: string[]): Promise<void> {
   if (profileIds.length === 0) return;
-  await client.query('SELECT id FROM profiles WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [profileIds]);
+  await client.query('SELECT id FROM profiles WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [
+    profileIds,
+  ]);
 }

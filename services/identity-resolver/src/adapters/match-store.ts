@@ -14,7 +14,11 @@ export interface MatchStore {
   /** Stored records sharing a blocking key with this one. */
   candidatesFor(record: MatchRecord): Promise<MatchRecord[]>;
   openReviews(limit: number): Promise<PairResult[]>;
-  decideReview(a: string, b: string, decision: 'accepted' | 'rejected'): Promise<PairResult | undefined>;
+  decideReview(
+    a: string,
+    b: string,
+    decision: 'accepted' | 'rejected',
+  ): Promise<PairResult | undefined>;
   recordsById(ids: string[]): Promise<MatchRecord[]>;
 }
 
@@ -27,7 +31,9 @@ export function createMatchStore(pool: pg.Pool, defaultCountry: string): MatchSt
        ON CONFLICT (id) DO UPDATE SET record = excluded.record, imported_at = now()`,
       [records.map((r) => r.id), records.map((r) => JSON.stringify(r))],
     );
-    const keys = records.flatMap((record) => keysOf(record).map((key) => [key, record.id] as const));
+    const keys = records.flatMap((record) =>
+      keysOf(record).map((key) => [key, record.id] as const),
+    );
     await client.query(
       `INSERT INTO match_blocking_keys (key, record_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
       [keys.map(([key]) => key), keys.map(([, id]) => id)],
@@ -49,11 +55,10 @@ export function createMatchStore(pool: pg.Pool, defaultCountry: string): MatchSt
       withTransaction(pool, async (client) => {
         await insertRecords(client, records);
         await insertReviews(client, result.reviews);
-        await client.query('INSERT INTO match_models (model, records, comparisons) VALUES ($1, $2, $3)', [
-          result.model,
-          records.length,
-          result.comparisons,
-        ]);
+        await client.query(
+          'INSERT INTO match_models (model, records, comparisons) VALUES ($1, $2, $3)',
+          [result.model, records.length, result.comparisons],
+        );
       }),
     saveRecord: (record, reviews) =>
       withTransaction(pool, async (client) => {
@@ -61,7 +66,9 @@ export function createMatchStore(pool: pg.Pool, defaultCountry: string): MatchSt
         await insertReviews(client, reviews);
       }),
     async latestModel() {
-      const { rows } = await pool.query<{ model: MatchModel }>('SELECT model FROM match_models ORDER BY id DESC LIMIT 1');
+      const { rows } = await pool.query<{ model: MatchModel }>(
+        'SELECT model FROM match_models ORDER BY id DESC LIMIT 1',
+      );
       return rows[0]?.model;
     },
     async candidatesFor(record) {
@@ -73,11 +80,20 @@ export function createMatchStore(pool: pg.Pool, defaultCountry: string): MatchSt
       return rows.map((row) => row.record);
     },
     async recordsById(ids) {
-      const { rows } = await pool.query<{ record: MatchRecord }>('SELECT record FROM match_records WHERE id = ANY($1::text[])', [ids]);
+      const { rows } = await pool.query<{ record: MatchRecord }>(
+        'SELECT record FROM match_records WHERE id = ANY($1::text[])',
+        [ids],
+      );
       return rows.map((row) => row.record);
     },
     async openReviews(limit) {
-      const { rows } = await pool.query<{ a: string; b: string; probability: number; weight: number; fields: PairResult['fields'] }>(
+      const { rows } = await pool.query<{
+        a: string;
+        b: string;
+        probability: number;
+        weight: number;
+        fields: PairResult['fields'];
+      }>(
         `SELECT a, b, probability, weight, fields FROM match_reviews WHERE status = 'open'
           ORDER BY probability DESC LIMIT $1`,
         [limit],
@@ -85,13 +101,19 @@ export function createMatchStore(pool: pg.Pool, defaultCountry: string): MatchSt
       return rows.map((row) => ({ ...row, decision: 'review' }));
     },
     async decideReview(a, b, decision) {
-      const { rows } = await pool.query<{ probability: number; weight: number; fields: PairResult['fields'] }>(
+      const { rows } = await pool.query<{
+        probability: number;
+        weight: number;
+        fields: PairResult['fields'];
+      }>(
         `UPDATE match_reviews SET status = $3 WHERE a = $1 AND b = $2 AND status = 'open'
          RETURNING probability, weight, fields`,
         [a, b, decision],
       );
       const row = rows[0];
-      return row === undefined ? undefined : { a, b, decision: decision === 'accepted' ? 'match' : 'non-match', ...row };
+      return row === undefined
+        ? undefined
+        : { a, b, decision: decision === 'accepted' ? 'match' : 'non-match', ...row };
     },
   };
 }

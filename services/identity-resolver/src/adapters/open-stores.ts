@@ -18,16 +18,27 @@ const WEEK_MS = 7 * 24 * 3600 * 1000;
 export async function openStores(config: Config, clientId: string) {
   await ensureDatabase(config.PG_URL);
   const pool = createPool(config.PG_URL, { applicationName: clientId });
-  await migrate(pool, { directories: [fileURLToPath(new URL('../../migrations', import.meta.url))], outbox: true });
+  await migrate(pool, {
+    directories: [fileURLToPath(new URL('../../migrations', import.meta.url))],
+    outbox: true,
+  });
   const redis = createRedis(config.REDIS_URL, { name: clientId, keyPrefix: config.REDIS_PREFIX });
   const contracts = contractsFor(config.TOPIC_NAMESPACE);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId });
   await ensureTopics(kafka, [
     // Raw calls carry personal data and cannot be rewritten: kept a week, then gone. Until then
     // the resolver drops those of erased people (suppression).
-    { topic: contracts.eventReceived.topic, partitions: config.EVENT_PARTITIONS, config: { 'retention.ms': String(WEEK_MS) } },
+    {
+      topic: contracts.eventReceived.topic,
+      partitions: config.EVENT_PARTITIONS,
+      config: { 'retention.ms': String(WEEK_MS) },
+    },
     // Latest profile per key; an erasure or merge writes a tombstone and compaction forgets it.
-    { topic: contracts.profileSnapshot.topic, partitions: 3, config: { 'cleanup.policy': 'compact', 'delete.retention.ms': String(24 * 3600 * 1000) } },
+    {
+      topic: contracts.profileSnapshot.topic,
+      partitions: 3,
+      config: { 'cleanup.policy': 'compact', 'delete.retention.ms': String(24 * 3600 * 1000) },
+    },
     { topic: contracts.segmentEntered.topic, partitions: 3 },
     { topic: contracts.segmentExited.topic, partitions: 3 },
   ]);

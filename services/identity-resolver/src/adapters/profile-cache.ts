@@ -24,13 +24,18 @@ const goneKey = (id: string) => `gone:${id}`;
  */
 export function createProfileCache(redis: Redis, prefix: string): ProfileCache {
   const scripts = defineScripts(redis, {
-    write: { keys: 3, lua: loadLua('./write-profile.lua', import.meta.url), parse: (reply) => reply === 1 },
+    write: {
+      keys: 3,
+      lua: loadLua('./write-profile.lua', import.meta.url),
+      parse: (reply) => reply === 1,
+    },
     remove: { keys: 3, lua: loadLua('./remove-profile.lua', import.meta.url) },
     lookup: {
       keys: 1,
       lua: loadLua('./lookup-profile.lua', import.meta.url),
       readOnly: true,
-      parse: (reply) => (typeof reply === 'string' ? (JSON.parse(reply) as ProfileView) : undefined),
+      parse: (reply) =>
+        typeof reply === 'string' ? (JSON.parse(reply) as ProfileView) : undefined,
     },
   });
   const keysOf = (id: string) => [profileKey(id), goneKey(id), IDENTIFIERS] as const;
@@ -48,6 +53,7 @@ export function createProfileCache(redis: Redis, prefix: string): ProfileCache {
     remove: async (profileId) => {
       await scripts.remove([...keysOf(profileId)], [profileId, GONE_MARKER_SECONDS]);
     },
-    lookup: (type, value) => scripts.lookup([IDENTIFIERS], [`${type}:${value}`, `${prefix}:profile:`]),
+    lookup: (type, value) =>
+      scripts.lookup([IDENTIFIERS], [`${type}:${value}`, `${prefix}:profile:`]),
   };
 }

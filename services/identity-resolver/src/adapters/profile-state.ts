@@ -18,8 +18,17 @@ export type ComputedTraits = {
 };
 
 /** Recomputes traits (by the conflict rules) and computed traits from the profile's events. */
-export async function computeState(client: pg.ClientBase, profileId: string, rules: TraitRules): Promise<ProfileState> {
-  const observations = await client.query<{ source: string; message_id: string; occurred_at: Date; traits: Record<string, unknown> }>(
+export async function computeState(
+  client: pg.ClientBase,
+  profileId: string,
+  rules: TraitRules,
+): Promise<ProfileState> {
+  const observations = await client.query<{
+    source: string;
+    message_id: string;
+    occurred_at: Date;
+    traits: Record<string, unknown>;
+  }>(
     'SELECT source, message_id, occurred_at, traits FROM events WHERE profile_id = $1 AND traits IS NOT NULL',
     [profileId],
   );
@@ -57,12 +66,21 @@ async function computedTraits(client: pg.ClientBase, profileId: string): Promise
     firstSeen: row.first_seen.toISOString(),
     lastSeen: row.last_seen.toISOString(),
     orderCount: row.order_count,
-    lifetimeValueMinor: Object.fromEntries(Object.entries(row.ltv ?? {}).map(([currency, total]) => [currency, Number(total)])),
+    lifetimeValueMinor: Object.fromEntries(
+      Object.entries(row.ltv ?? {}).map(([currency, total]) => [currency, Number(total)]),
+    ),
   };
 }
 
-export async function saveState(client: pg.ClientBase, profileId: string, state: ProfileState): Promise<void> {
-  await client.query('UPDATE profiles SET state = $2, updated_at = clock_timestamp() WHERE id = $1', [profileId, state]);
+export async function saveState(
+  client: pg.ClientBase,
+  profileId: string,
+  state: ProfileState,
+): Promise<void> {
+  await client.query(
+    'UPDATE profiles SET state = $2, updated_at = clock_timestamp() WHERE id = $1',
+    [profileId, state],
+  );
 }
 
 /** Marks profiles for the projector (Redis view, compacted snapshot), inside the changing transaction. */

@@ -15,7 +15,10 @@ export interface ProfileView extends ProfileState {
 const TIMELINE_LENGTH = 25;
 
 /** Reads a profile's view from PostgreSQL, the source of truth; undefined once merged away or erased. */
-export async function readProfileView(db: pg.Pool | pg.ClientBase, profileId: string): Promise<ProfileView | undefined> {
+export async function readProfileView(
+  db: pg.Pool | pg.ClientBase,
+  profileId: string,
+): Promise<ProfileView | undefined> {
   const { rows } = await db.query<{ state: ProfileState; created_at: Date; updated_at: Date }>(
     'SELECT state, created_at, updated_at FROM profiles WHERE id = $1',
     [profileId],
@@ -31,7 +34,10 @@ export async function readProfileView(db: pg.Pool | pg.ClientBase, profileId: st
       'SELECT purpose, granted, source, updated_at FROM consents WHERE profile_id = $1 ORDER BY purpose',
       [profileId],
     ),
-    db.query<{ segment_id: string }>('SELECT segment_id FROM segment_members WHERE profile_id = $1 ORDER BY segment_id', [profileId]),
+    db.query<{ segment_id: string }>(
+      'SELECT segment_id FROM segment_members WHERE profile_id = $1 ORDER BY segment_id',
+      [profileId],
+    ),
     db.query<{ type: string; name: string | null; occurred_at: Date; source: string }>(
       `SELECT type, name, occurred_at, source FROM events WHERE profile_id = $1
         ORDER BY occurred_at DESC, id DESC LIMIT ${TIMELINE_LENGTH}`,
@@ -40,14 +46,26 @@ export async function readProfileView(db: pg.Pool | pg.ClientBase, profileId: st
   ]);
   return {
     profileId,
-    identities: identities.rows.map((r) => ({ type: r.type, value: r.value, firstSeen: r.first_seen_at.toISOString() })),
+    identities: identities.rows.map((r) => ({
+      type: r.type,
+      value: r.value,
+      firstSeen: r.first_seen_at.toISOString(),
+    })),
     traits: profile.state.traits,
     computed: profile.state.computed,
     consent: Object.fromEntries(
-      consents.rows.map((r) => [r.purpose, { granted: r.granted, source: r.source, at: r.updated_at.toISOString() }]),
+      consents.rows.map((r) => [
+        r.purpose,
+        { granted: r.granted, source: r.source, at: r.updated_at.toISOString() },
+      ]),
     ),
     segments: segments.rows.map((r) => r.segment_id),
-    timeline: timeline.rows.map((r) => ({ type: r.type, name: r.name, at: r.occurred_at.toISOString(), source: r.source })),
+    timeline: timeline.rows.map((r) => ({
+      type: r.type,
+      name: r.name,
+      at: r.occurred_at.toISOString(),
+      source: r.source,
+    })),
     createdAt: profile.created_at.toISOString(),
     updatedAt: profile.updated_at.toISOString(),
   };

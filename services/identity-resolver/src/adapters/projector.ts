@@ -60,7 +60,10 @@ export function createProjector(options: ProjectorOptions): Projector {
       ],
     });
     // A change queued after we read stays queued for the next pass.
-    await pool.query('DELETE FROM projection_queue WHERE profile_id = $1 AND queued_at <= $2', [profileId, readAt]);
+    await pool.query('DELETE FROM projection_queue WHERE profile_id = $1 AND queued_at <= $2', [
+      profileId,
+      readAt,
+    ]);
   }
 
   async function sweep(): Promise<number> {
@@ -77,7 +80,8 @@ export function createProjector(options: ProjectorOptions): Projector {
     },
     sweep,
     start(intervalMs) {
-      const onError = options.onError ?? ((error: unknown) => console.error('projection sweep failed', error));
+      const onError =
+        options.onError ?? ((error: unknown) => console.error('projection sweep failed', error));
       timer = setInterval(() => {
         // One sweep at a time: a slow one is not overlapped by the next tick.
         sweeping ??= sweep()

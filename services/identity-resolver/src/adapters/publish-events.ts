@@ -7,10 +7,16 @@ const SOURCE = '/identity-resolver/ingest';
 
 /** The Kafka key: the strongest identifier the client sent, so one user's calls stay in order. */
 export const keyOf = (event: ReceivedEvent): string =>
-  event.userId !== undefined ? `user_id:${event.userId}` : `anonymous_id:${event.anonymousId ?? event.messageId}`;
+  event.userId !== undefined
+    ? `user_id:${event.userId}`
+    : `anonymous_id:${event.anonymousId ?? event.messageId}`;
 
 /** Writes accepted calls to the event topic in one request; resolves once the broker has all of them. */
-export async function publishEvents(producer: Producer, contracts: Contracts, events: ReceivedEvent[]): Promise<void> {
+export async function publishEvents(
+  producer: Producer,
+  contracts: Contracts,
+  events: ReceivedEvent[],
+): Promise<void> {
   if (events.length === 0) return;
   await producer.send({
     topic: contracts.eventReceived.topic,

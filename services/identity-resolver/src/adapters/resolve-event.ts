@@ -8,7 +8,11 @@ import { planResolution } from '../domain/graph/plan-resolution.ts';
 import { consentOf } from '../domain/profile/consent-of.ts';
 import { orderValueOf } from '../domain/profile/money-of.ts';
 import type { TraitRules } from '../domain/profile/resolve-traits.ts';
-import { extractIdentifiers, matchedRecordsOf, profileTraitsOf } from '../domain/tracking/extract-identifiers.ts';
+import {
+  extractIdentifiers,
+  matchedRecordsOf,
+  profileTraitsOf,
+} from '../domain/tracking/extract-identifiers.ts';
 import type { ReceivedEvent } from '../domain/tracking/tracking-message.ts';
 import { applyPlan, loadNeighbourhood } from './graph-repository.ts';
 import { lockIdentifiers } from './identity-locks.ts';
@@ -33,11 +37,19 @@ export type ResolveOutcome =
  * state, segment changes (outbox) and the projection queue. Either all of it commits or none,
  * so a redelivered event, or one replayed after a crash, finds its messageId and changes nothing.
  */
-export async function resolveEvent(pool: pg.Pool, settings: ResolverSettings, event: ReceivedEvent): Promise<ResolveOutcome> {
+export async function resolveEvent(
+  pool: pg.Pool,
+  settings: ResolverSettings,
+  event: ReceivedEvent,
+): Promise<ResolveOutcome> {
   const identifiers = extractIdentifiers(event, settings.defaultCountry);
   // Deadlocks are possible with an erasure that discovered more identifiers; the whole
   // transaction has no effect outside PostgreSQL, so running it again is safe.
-  return withTransaction(pool, (client) => resolveInTransaction(client, settings, event, identifiers), { retries: 3 });
+  return withTransaction(
+    pool,
+    (client) => resolveInTransaction(client, settings, event, identifiers),
+    { retries: 3 },
+  );
 }
 
 async function resolveInTransaction(
@@ -54,8 +66,13 @@ async function resolveInTransaction(
   const graph = await loadNeighbourhood(client, identifiers);
   const plan = planResolution(identifiers, graph, settings.limits);
   const eventId = uuidv7();
-  for (const absorbed of plan.absorbed) await leaveSegments(client, settings.contracts, absorbed, 'all');
-  const profileId = await applyPlan(client, plan, { eventId, at: event.timestamp, reason: reasonOf(event) });
+  for (const absorbed of plan.absorbed)
+    await leaveSegments(client, settings.contracts, absorbed, 'all');
+  const profileId = await applyPlan(client, plan, {
+    eventId,
+    at: event.timestamp,
+    reason: reasonOf(event),
+  });
   await insertEvent(client, eventId, profileId, event, plan.kept);
   await recordConsent(client, profileId, event);
   const state = await computeState(client, profileId, settings.traitRules);
@@ -76,10 +93,10 @@ function reasonOf(event: ReceivedEvent): string {
 }
 
 async function isDuplicate(client: pg.ClientBase, event: ReceivedEvent): Promise<boolean> {
-  const { rowCount } = await client.query('SELECT 1 FROM events WHERE source = $1 AND message_id = $2', [
-    event.source,
-    event.messageId,
-  ]);
+  const { rowCount } = await client.query(
+    'SELECT 1 FROM events WHERE source = $1 AND message_id = $2',
+    [event.source, event.messageId],
+  );
   return (rowCount ?? 0) > 0;
 }
 
@@ -90,7 +107,10 @@ async function insertEvent(
   event: ReceivedEvent,
   kept: Identifier[],
 ): Promise<void> {
-  const order = event.type === 'track' && event.event === 'Order Completed' ? orderValueOf(event.properties) : undefined;
+  const order =
+    event.type === 'track' && event.event === 'Order Completed'
+      ? orderValueOf(event.properties)
+      : undefined;
   await client.query(
     `INSERT INTO events (id, source, message_id, profile_id, type, name, occurred_at, received_at,
                          traits, properties, identifier_keys, value_minor, currency)
@@ -114,7 +134,11 @@ async function insertEvent(
 }
 
 /** Consent from the event, unless the profile already has a newer decision for that purpose. */
-export async function recordConsent(client: pg.ClientBase, profileId: string, event: Pick<ReceivedEvent, 'context' | 'source' | 'timestamp'>): Promise<void> {
+export async function recordConsent(
+  client: pg.ClientBase,
+  profileId: string,
+  event: Pick<ReceivedEvent, 'context' | 'source' | 'timestamp'>,
+): Promise<void> {
   const consent = consentOf(event);
   const purposes = Object.keys(consent);
   if (purposes.length === 0) return;

@@ -17,20 +17,32 @@ export async function updateMemberships(
   profileId: string,
   state: ProfileState,
 ): Promise<void> {
-  const { rows: segments } = await client.query<{ id: string; rule: SegmentRule }>('SELECT id, rule FROM segments');
-  const counts = await eventCounts(client, profileId, segments.map((s) => s.rule));
+  const { rows: segments } = await client.query<{ id: string; rule: SegmentRule }>(
+    'SELECT id, rule FROM segments',
+  );
+  const counts = await eventCounts(
+    client,
+    profileId,
+    segments.map((s) => s.rule),
+  );
   const facts = {
     fields: { traits: valuesOf(state), computed: state.computed },
     eventCount: (event: string, withinDays: number) => counts.get(`${withinDays}:${event}`) ?? 0,
   };
-  const after = new Set(segments.filter((segment) => evaluateRule(segment.rule, facts)).map((s) => s.id));
+  const after = new Set(
+    segments.filter((segment) => evaluateRule(segment.rule, facts)).map((s) => s.id),
+  );
   const before = await membershipsOf(client, profileId);
   const { entered, exited } = membershipChanges(before, after);
   for (const segmentId of entered) {
-    await client.query('INSERT INTO segment_members (segment_id, profile_id) VALUES ($1, $2)', [segmentId, profileId]);
+    await client.query('INSERT INTO segment_members (segment_id, profile_id) VALUES ($1, $2)', [
+      segmentId,
+      profileId,
+    ]);
   }
   await leaveSegments(client, contracts, profileId, exited);
-  for (const segmentId of entered) await publishChange(client, contracts, 'entered', segmentId, profileId);
+  for (const segmentId of entered)
+    await publishChange(client, contracts, 'entered', segmentId, profileId);
 }
 
 /** Removes a profile from segments (exits, a merge absorbing it, an erasure), with exited events. */
@@ -40,10 +52,15 @@ export async function leaveSegments(
   profileId: string,
   segmentIds: string[] | 'all',
 ): Promise<void> {
-  const ids = segmentIds === 'all' ? [...(await membershipsOf(client, profileId))].sort() : segmentIds;
+  const ids =
+    segmentIds === 'all' ? [...(await membershipsOf(client, profileId))].sort() : segmentIds;
   if (ids.length === 0) return;
-  await client.query('DELETE FROM segment_members WHERE profile_id = $1 AND segment_id = ANY($2::text[])', [profileId, ids]);
-  for (const segmentId of ids) await publishChange(client, contracts, 'exited', segmentId, profileId);
+  await client.query(
+    'DELETE FROM segment_members WHERE profile_id = $1 AND segment_id = ANY($2::text[])',
+    [profileId, ids],
+  );
+  for (const segmentId of ids)
+    await publishChange(client, contracts, 'exited', segmentId, profileId);
 }
 
 async function membershipsOf(client: pg.ClientBase, profileId: string): Promise<Set<string>> {
@@ -54,7 +71,11 @@ async function membershipsOf(client: pg.ClientBase, profileId: string): Promise<
   return new Set(rows.map((row) => row.segment_id));
 }
 
-async function eventCounts(client: pg.ClientBase, profileId: string, rules: SegmentRule[]): Promise<Map<string, number>> {
+async function eventCounts(
+  client: pg.ClientBase,
+  profileId: string,
+  rules: SegmentRule[],
+): Promise<Map<string, number>> {
   const windows = eventWindows(rules);
   if (windows.length === 0) return new Map();
   const { rows } = await client.query<{ event: string; days: number; n: number }>(
@@ -67,7 +88,9 @@ async function eventCounts(client: pg.ClientBase, profileId: string, rules: Segm
 }
 
 function valuesOf(state: ProfileState): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(state.traits).map(([name, trait]) => [name, trait.value]));
+  return Object.fromEntries(
+    Object.entries(state.traits).map(([name, trait]) => [name, trait.value]),
+  );
 }
 
 async function publishChange(

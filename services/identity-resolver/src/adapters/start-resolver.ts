@@ -16,7 +16,11 @@ export interface ResolverOptions {
  * a sweeper projects whatever a crash left queued.
  */
 export async function startResolver(stores: Stores, options: ResolverOptions) {
-  const relay = createOutboxRelay({ pool: stores.pool, producer: stores.producer, pollIntervalMs: 200 });
+  const relay = createOutboxRelay({
+    pool: stores.pool,
+    producer: stores.producer,
+    pollIntervalMs: 200,
+  });
   relay.start();
   stores.projector.start(options.sweepIntervalMs);
   const consumer = await runConsumer({
@@ -29,7 +33,11 @@ export async function startResolver(stores: Stores, options: ResolverOptions) {
       const { data } = stores.contracts.eventReceived.decode(message.value);
       const outcome = await resolveEvent(stores.pool, stores.settings, data);
       if (outcome.status === 'resolved') await stores.projector.project(outcome.touched);
-      else options.logger?.debug({ status: outcome.status, messageId: data.messageId }, 'event not applied');
+      else
+        options.logger?.debug(
+          { status: outcome.status, messageId: data.messageId },
+          'event not applied',
+        );
     },
   });
   return {

@@ -8,7 +8,10 @@ export const hashIdentifier = (identifier: Identifier): Buffer =>
   createHash('sha256').update(identifierKey(identifier)).digest();
 
 /** Whether any of these identifiers was erased. */
-export async function anySuppressed(client: pg.ClientBase, identifiers: Identifier[]): Promise<boolean> {
+export async function anySuppressed(
+  client: pg.ClientBase,
+  identifiers: Identifier[],
+): Promise<boolean> {
   if (identifiers.length === 0) return false;
   const { rowCount } = await client.query(
     'SELECT 1 FROM suppressed_identifiers WHERE identifier_hash = ANY($1::bytea[]) LIMIT 1',
@@ -17,7 +20,11 @@ export async function anySuppressed(client: pg.ClientBase, identifiers: Identifi
   return (rowCount ?? 0) > 0;
 }
 
-export async function suppress(client: pg.ClientBase, identifiers: Identifier[], erasureId: string): Promise<void> {
+export async function suppress(
+  client: pg.ClientBase,
+  identifiers: Identifier[],
+  erasureId: string,
+): Promise<void> {
   await client.query(
     `INSERT INTO suppressed_identifiers (identifier_hash, erasure_id)
      SELECT hash, $2 FROM unnest($1::bytea[]) AS hash ON CONFLICT DO NOTHING`,

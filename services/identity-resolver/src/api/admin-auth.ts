@@ -8,7 +8,12 @@ export function requireAdminToken(app: ServiceApp, token: string): void {
   app.addHook('onRequest', (request, _reply, done) => {
     const given = Buffer.from(request.headers.authorization ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      done(new UnauthenticatedError('auth.invalid_token', 'Send the admin token as `Authorization: Bearer <token>`.'));
+      done(
+        new UnauthenticatedError(
+          'auth.invalid_token',
+          'Send the admin token as `Authorization: Bearer <token>`.',
+        ),
+      );
       return;
     }
     done();

@@ -18,7 +18,13 @@ export function erasureRoutes(deps: ErasureDeps): RoutePlugin {
   return (app) => {
     app.post(
       '/v1/erasures',
-      { schema: { body: Type.Object({ identifier: Type.String({ description: 'type:value of the person to erase' }) }) } },
+      {
+        schema: {
+          body: Type.Object({
+            identifier: Type.String({ description: 'type:value of the person to erase' }),
+          }),
+        },
+      },
       async (request, reply) => {
         const identifier = parseIdentifierParam(request.body.identifier, deps.defaultCountry);
         const { profileIds, ...receipt } = await erasePerson(deps.pool, deps.contracts, identifier);

@@ -8,7 +8,10 @@ export function parseIdentifierParam(raw: string, defaultCountry: string): Ident
   const at = raw.indexOf(':');
   const type = raw.slice(0, at);
   if (at <= 0 || !isIdentifierType(type)) {
-    throw new InputError('identifier.invalid', `Identifiers are <type>:<value> with type one of ${IDENTIFIER_TYPES.join(', ')}.`);
+    throw new InputError(
+      'identifier.invalid',
+      `Identifiers are <type>:<value> with type one of ${IDENTIFIER_TYPES.join(', ')}.`,
+    );
   }
   const identifier = normalizeIdentifier(type, raw.slice(at + 1), defaultCountry);
   if (identifier === undefined) throw new InputError('identifier.invalid', `Not a valid ${type}.`);

@@ -19,48 +19,59 @@ const Scalar = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
 // No additionalProperties: false on the branches: fastify's Ajv removes unknown properties
 // while trying the first branch, which would strip an event condition before the second.
 const Condition = Type.Union([
-  Type.Object(
-    {
-      field: Type.String({ pattern: '^(traits|computed)\\.', description: 'traits.<name> or computed.<name>' }),
-      op: Type.Union(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'exists'].map((op) => Type.Literal(op))),
-      value: Type.Optional(Scalar),
-    },
-  ),
-  Type.Object(
-    {
-      event: Type.String({ minLength: 1 }),
-      withinDays: Type.Integer({ minimum: 1, maximum: 3650 }),
-      op: Type.Union(['gte', 'lte', 'eq'].map((op) => Type.Literal(op))),
-      count: Type.Integer({ minimum: 0 }),
-    },
-  ),
+  Type.Object({
+    field: Type.String({
+      pattern: '^(traits|computed)\\.',
+      description: 'traits.<name> or computed.<name>',
+    }),
+    op: Type.Union(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'exists'].map((op) => Type.Literal(op))),
+    value: Type.Optional(Scalar),
+  }),
+  Type.Object({
+    event: Type.String({ minLength: 1 }),
+    withinDays: Type.Integer({ minimum: 1, maximum: 3650 }),
+    op: Type.Union(['gte', 'lte', 'eq'].map((op) => Type.Literal(op))),
+    count: Type.Integer({ minimum: 0 }),
+  }),
 ]);
 const SegmentBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
-  rule: Type.Object({ match: Type.Union([Type.Literal('all'), Type.Literal('any')]), conditions: Type.Array(Condition, { minItems: 1, maxItems: 50 }) }),
+  rule: Type.Object({
+    match: Type.Union([Type.Literal('all'), Type.Literal('any')]),
+    conditions: Type.Array(Condition, { minItems: 1, maxItems: 50 }),
+  }),
 });
 const SegmentParams = Type.Object({ id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }) });
 
 /** Audiences: define (and backfill), list members for activation filtered by consent. */
 export function segmentRoutes(deps: SegmentDeps): RoutePlugin {
   return (app) => {
-    app.put('/v1/segments/:id', { schema: { params: SegmentParams, body: SegmentBody } }, async (request) => {
-      const { id } = request.params;
-      await deps.pool.query(
-        `INSERT INTO segments (id, name, rule) VALUES ($1, $2, $3)
+    app.put(
+      '/v1/segments/:id',
+      { schema: { params: SegmentParams, body: SegmentBody } },
+      async (request) => {
+        const { id } = request.params;
+        await deps.pool.query(
+          `INSERT INTO segments (id, name, rule) VALUES ($1, $2, $3)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, rule = excluded.rule`,
-        [id, request.body.name, request.body.rule],
-      );
-      const evaluated = await backfill(deps);
-      return { id, evaluatedProfiles: evaluated, members: await memberCount(deps.pool, id) };
-    });
+          [id, request.body.name, request.body.rule],
+        );
+        const evaluated = await backfill(deps);
+        return { id, evaluatedProfiles: evaluated, members: await memberCount(deps.pool, id) };
+      },
+    );
 
     app.get(
       '/v1/segments/:id/members',
       {
         schema: {
           params: SegmentParams,
-          querystring: Type.Object({ purpose: Type.Optional(Type.String({ description: 'only profiles that granted this purpose' })), limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) }),
+          querystring: Type.Object({
+            purpose: Type.Optional(
+              Type.String({ description: 'only profiles that granted this purpose' }),
+            ),
+            limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }),
+          }),
         },
       },
       async (request) => {
@@ -75,7 +86,11 @@ export function segmentRoutes(deps: SegmentDeps): RoutePlugin {
             ORDER BY m.profile_id LIMIT $3`,
           [id, request.query.purpose ?? null, request.query.limit],
         );
-        return { segment: id, purpose: request.query.purpose ?? null, members: rows.map((row) => row.profile_id) };
+        return {
+          segment: id,
+          purpose: request.query.purpose ?? null,
+          members: rows.map((row) => row.profile_id),
+        };
       },
     );
   };
@@ -86,7 +101,10 @@ async function backfill(deps: SegmentDeps): Promise<number> {
   const { rows } = await deps.pool.query<{ id: string }>('SELECT id FROM profiles ORDER BY id');
   for (const { id } of rows) {
     await withTransaction(deps.pool, async (client) => {
-      const state = await client.query<{ state: ProfileState }>('SELECT state FROM profiles WHERE id = $1 FOR UPDATE', [id]);
+      const state = await client.query<{ state: ProfileState }>(
+        'SELECT state FROM profiles WHERE id = $1 FOR UPDATE',
+        [id],
+      );
       if (state.rows[0] === undefined) return;
       await updateMemberships(client, deps.contracts, id, state.rows[0].state);
       await queueProjection(client, [id]);
@@ -97,6 +115,9 @@ async function backfill(deps: SegmentDeps): Promise<number> {
 }
 
 async function memberCount(pool: pg.Pool, id: string): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM segment_members WHERE segment_id = $1', [id]);
+  const { rows } = await pool.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM segment_members WHERE segment_id = $1',
+    [id],
+  );
   return rows[0]!.n;
 }

@@ -29,22 +29,39 @@ export function trackingRoutes(deps: TrackingDeps): RoutePlugin {
   return (app) => {
     // Raw bytes: the size limits are Segment's, and analytics.js posts JSON as text/plain.
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'buffer', bodyLimit: READ_LIMIT }, (_request, body, done) => {
-      done(null, body);
-    });
-    app.post('/v1/batch', { schema: { hide: true } }, (request, reply) => receive(deps, request, reply, undefined));
+    app.addContentTypeParser(
+      ['application/json', 'text/plain'],
+      { parseAs: 'buffer', bodyLimit: READ_LIMIT },
+      (_request, body, done) => {
+        done(null, body);
+      },
+    );
+    app.post('/v1/batch', { schema: { hide: true } }, (request, reply) =>
+      receive(deps, request, reply, undefined),
+    );
     for (const type of CALL_TYPES) {
-      app.post(`/v1/${type}`, { schema: { hide: true } }, (request, reply) => receive(deps, request, reply, type));
+      app.post(`/v1/${type}`, { schema: { hide: true } }, (request, reply) =>
+        receive(deps, request, reply, type),
+      );
     }
   };
 }
 
-async function receive(deps: TrackingDeps, request: FastifyRequest, reply: FastifyReply, type: CallType | undefined) {
+async function receive(
+  deps: TrackingDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  type: CallType | undefined,
+) {
   const body = request.body;
-  if (!Buffer.isBuffer(body)) throw new InputError('tracking.body_missing', 'Send the call as a JSON body.');
+  if (!Buffer.isBuffer(body))
+    throw new InputError('tracking.body_missing', 'Send the call as a JSON body.');
   if (body.length > (type === undefined ? BATCH_LIMIT : EVENT_LIMIT)) {
     deps.stats.count('payload_too_large');
-    throw new InputError('tracking.payload_too_large', `Calls are limited to 32 KB and batches to 500 KB; this one is ${body.length} bytes.`);
+    throw new InputError(
+      'tracking.payload_too_large',
+      `Calls are limited to 32 KB and batches to 500 KB; this one is ${body.length} bytes.`,
+    );
   }
   const parsed = parseJson(body, deps.stats);
   const source = sourceOf(deps, request, parsed);
@@ -82,12 +99,17 @@ function parseJson(body: Buffer, stats: IngestStats): unknown {
 
 function batchOf(parsed: unknown): unknown[] {
   const batch = (parsed as { batch?: unknown } | null)?.batch;
-  if (!Array.isArray(batch)) throw new InputError('tracking.batch_missing', 'A batch call needs a `batch` array.');
+  if (!Array.isArray(batch))
+    throw new InputError('tracking.batch_missing', 'A batch call needs a `batch` array.');
   return batch;
 }
 
 /** The source whose write key is the Basic auth user name (or, as Segment also allows, `writeKey` in the body). */
-function sourceOf(deps: TrackingDeps, request: FastifyRequest, parsed: unknown): string | undefined {
+function sourceOf(
+  deps: TrackingDeps,
+  request: FastifyRequest,
+  parsed: unknown,
+): string | undefined {
   const header = request.headers.authorization;
   if (header?.startsWith('Basic ') === true) {
     const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');

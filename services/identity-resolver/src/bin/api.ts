@@ -16,7 +16,13 @@ const app = buildApp({
   adminToken: config.ADMIN_TOKEN,
   defaultCountry: config.DEFAULT_COUNTRY,
   stats: new IngestStats(),
-  readiness: { postgres: async () => void (await stores.pool.query('SELECT 1')), redis: stores.redis.ready },
+  readiness: {
+    postgres: async () => void (await stores.pool.query('SELECT 1')),
+    redis: stores.redis.ready,
+  },
   logger: { level: config.LOG_LEVEL },
 });
-await runService(app, { port: config.PORT, onShutdown: [{ name: 'stores', close: () => stores.close() }] });
+await runService(app, {
+  port: config.PORT,
+  onShutdown: [{ name: 'stores', close: () => stores.close() }],
+});

@@ -32,4 +32,7 @@ async function shutdown(): Promise<void> {
 }
 process.on('SIGTERM', () => void shutdown());
 process.on('SIGINT', () => void shutdown());
-logger.info({ topic: stores.contracts.eventReceived.topic, group: config.CONSUMER_GROUP }, 'resolver consuming');
+logger.info(
+  { topic: stores.contracts.eventReceived.topic, group: config.CONSUMER_GROUP },
+  'resolver consuming',
+);

@@ -69,7 +69,10 @@ export async function createHarness(overrides: Record<string, string> = {}): Pro
     stats,
     admin: { authorization: `Bearer ${ADMIN_TOKEN}` },
     async startResolver() {
-      const resolver = await startResolver(stores, { groupId: config.CONSUMER_GROUP, sweepIntervalMs: 200 });
+      const resolver = await startResolver(stores, {
+        groupId: config.CONSUMER_GROUP,
+        sweepIntervalMs: 200,
+      });
       running.push(resolver);
       return resolver;
     },
@@ -92,7 +95,9 @@ async function deleteTopics(stores: Stores): Promise<void> {
   const admin = stores.kafka.admin();
   await admin.connect();
   try {
-    const mine = (await admin.listTopics()).filter((topic) => topic.startsWith(stores.contracts.eventReceived.topic.split('.')[0]!));
+    const mine = (await admin.listTopics()).filter((topic) =>
+      topic.startsWith(stores.contracts.eventReceived.topic.split('.')[0]!),
+    );
     await admin.deleteTopics({ topics: mine });
   } finally {
     await admin.disconnect();

@@ -29,7 +29,10 @@ export async function readAll(kafka: Kafka, topic: string, groupId: string): Pro
     consumer
       .run({
         eachMessage: ({ message }) => {
-          records.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null });
+          records.push({
+            key: message.key?.toString() ?? null,
+            value: message.value?.toString() ?? null,
+          });
           if (records.length >= expected) resolve();
           return Promise.resolve();
         },

@@ -11,5 +11,6 @@ export async function sendBatch(app: ServiceApp, batch: Record<string, unknown>[
     headers: { authorization, 'content-type': 'application/json' },
     payload: JSON.stringify({ batch }),
   });
-  if (response.statusCode !== 200) throw new Error(`batch refused: ${response.statusCode} ${response.body}`);
+  if (response.statusCode !== 200)
+    throw new Error(`batch refused: ${response.statusCode} ${response.body}`);
 }

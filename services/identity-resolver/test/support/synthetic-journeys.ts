@@ -8,12 +8,27 @@ import type { ReceivedEvent } from '../../src/domain/tracking/tracking-message.t
 export function syntheticJourneys(people: number): ReceivedEvent[] {
   const events: ReceivedEvent[] = [];
   const base = Date.parse('2026-01-01T00:00:00Z');
-  const at = (person: number, step: number) => new Date(base + person * 60_000 + step * 1_000).toISOString();
+  const at = (person: number, step: number) =>
+    new Date(base + person * 60_000 + step * 1_000).toISOString();
   for (let p = 0; p < people; p++) {
     const common = { source: 'web', receivedAt: at(p, 9) };
     events.push(
-      { ...common, type: 'page', messageId: `j-${p}-1`, anonymousId: `device-${p}`, name: 'Home', timestamp: at(p, 0) },
-      { ...common, type: 'track', messageId: `j-${p}-2`, anonymousId: `device-${p}`, event: 'Product Viewed', timestamp: at(p, 1) },
+      {
+        ...common,
+        type: 'page',
+        messageId: `j-${p}-1`,
+        anonymousId: `device-${p}`,
+        name: 'Home',
+        timestamp: at(p, 0),
+      },
+      {
+        ...common,
+        type: 'track',
+        messageId: `j-${p}-2`,
+        anonymousId: `device-${p}`,
+        event: 'Product Viewed',
+        timestamp: at(p, 1),
+      },
       {
         ...common,
         type: 'identify',

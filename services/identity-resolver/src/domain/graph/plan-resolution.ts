@@ -35,7 +35,11 @@ export interface ResolutionPlan {
 export const emptyCounts = (): TypeCounts =>
   Object.fromEntries(IDENTIFIER_TYPES.map((type) => [type, 0])) as TypeCounts;
 
-function fits(counts: TypeCounts, extra: TypeCounts, limits: MergeLimits): IdentifierType | undefined {
+function fits(
+  counts: TypeCounts,
+  extra: TypeCounts,
+  limits: MergeLimits,
+): IdentifierType | undefined {
   return IDENTIFIER_TYPES.find((type) => counts[type] + extra[type] > limits[type]);
 }
 
@@ -55,7 +59,13 @@ export function planResolution(
   graph: GraphNeighbourhood,
   limits: MergeLimits,
 ): ResolutionPlan {
-  const plan: ResolutionPlan = { target: undefined, absorbed: [], attached: [], dropped: [], kept: [] };
+  const plan: ResolutionPlan = {
+    target: undefined,
+    absorbed: [],
+    attached: [],
+    dropped: [],
+    kept: [],
+  };
   const members = new Set<string>();
   const counts = emptyCounts();
   for (const identifier of identifiers) {
@@ -67,7 +77,11 @@ export function planResolution(
     const extra = owner === undefined ? single(identifier.type) : graph.counts.get(owner)!;
     const broken = fits(counts, extra, limits);
     if (broken !== undefined) {
-      plan.dropped.push({ identifier, limit: broken, ...(owner === undefined ? {} : { blockedProfile: owner }) });
+      plan.dropped.push({
+        identifier,
+        limit: broken,
+        ...(owner === undefined ? {} : { blockedProfile: owner }),
+      });
       continue;
     }
     add(counts, extra);

@@ -11,10 +11,16 @@ export function normalizeIdentifier(
   defaultCountry: string,
 ): Identifier | undefined {
   const value = canonicalValue(type, raw, defaultCountry);
-  return value === undefined || value === '' || value.length > MAX_LENGTH ? undefined : { type, value };
+  return value === undefined || value === '' || value.length > MAX_LENGTH
+    ? undefined
+    : { type, value };
 }
 
-function canonicalValue(type: IdentifierType, raw: string, defaultCountry: string): string | undefined {
+function canonicalValue(
+  type: IdentifierType,
+  raw: string,
+  defaultCountry: string,
+): string | undefined {
   switch (type) {
     case 'email':
       return normalizeEmail(raw);

@@ -7,11 +7,13 @@ import type { PreparedRecord } from './prepare-record.ts';
 export function blockingKeys(record: PreparedRecord): string[] {
   const keys: string[] = [];
   const year = record.birthDate.slice(0, 4);
-  if (record.lastName !== '' && year !== '') keys.push(`ln-year:${record.lastName.slice(0, 3)}:${year}`);
+  if (record.lastName !== '' && year !== '')
+    keys.push(`ln-year:${record.lastName.slice(0, 3)}:${year}`);
   if (record.birthDate !== '' && record.canonicalFirstName !== '') {
     keys.push(`dob-fi:${record.birthDate}:${record.canonicalFirstName[0]}`);
   }
-  if (record.zip !== '' && record.lastName !== '') keys.push(`zip-li:${record.zip}:${record.lastName[0]}`);
+  if (record.zip !== '' && record.lastName !== '')
+    keys.push(`zip-li:${record.zip}:${record.lastName[0]}`);
   if (record.email !== '') keys.push(`email:${record.email}`);
   if (record.phone !== '') keys.push(`phone:${record.phone}`);
   if (record.lastName !== '' && record.canonicalFirstName !== '') {

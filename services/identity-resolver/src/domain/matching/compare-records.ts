@@ -50,9 +50,6 @@ export function compareRecords(a: PreparedRecord, b: PreparedRecord): Comparison
         : DATE_LEVEL[compareDates(a.birthDate, b.birthDate)],
     email: emailLevel(a.email, b.email),
     phone: phoneLevel(a.phone, b.phone),
-    address:
-      a.street === '' || b.street === ''
-        ? null
-        : ADDRESS_LEVEL[compareAddresses(a, b)],
+    address: a.street === '' || b.street === '' ? null : ADDRESS_LEVEL[compareAddresses(a, b)],
   };
 }

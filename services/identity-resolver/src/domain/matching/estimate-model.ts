@@ -29,7 +29,10 @@ const FLOOR = 1e-4;
  * fields agree independently given the class (the Fellegi-Sunter assumption). Starts from
  * "matches mostly agree, non-matches mostly do not" so the two classes cannot swap.
  */
-export function estimateModel(vectors: ComparisonVector[], options: EstimateOptions = {}): Estimate {
+export function estimateModel(
+  vectors: ComparisonVector[],
+  options: EstimateOptions = {},
+): Estimate {
   const { maxIterations = 200, tolerance = 1e-6 } = options;
   const patterns = toPatterns(vectors);
   let model = initialModel();

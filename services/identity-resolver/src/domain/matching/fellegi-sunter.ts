@@ -59,7 +59,10 @@ export interface Thresholds {
 
 export const DEFAULT_THRESHOLDS: Thresholds = { match: 0.97, review: 0.6 };
 
-export function decide(score: ScoredPair, thresholds: Thresholds = DEFAULT_THRESHOLDS): MatchDecision {
+export function decide(
+  score: ScoredPair,
+  thresholds: Thresholds = DEFAULT_THRESHOLDS,
+): MatchDecision {
   if (score.probability >= thresholds.match) return 'match';
   return score.probability >= thresholds.review ? 'review' : 'non-match';
 }

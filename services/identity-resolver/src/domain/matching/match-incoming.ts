@@ -20,7 +20,10 @@ export function matchIncoming(
   return candidates
     .filter((candidate) => candidate.id !== record.id)
     .map((candidate) => {
-      const score = scoreVector(model, compareRecords(incoming, prepareRecord(candidate, defaultCountry)));
+      const score = scoreVector(
+        model,
+        compareRecords(incoming, prepareRecord(candidate, defaultCountry)),
+      );
       return { a: record.id, b: candidate.id, decision: decide(score, thresholds), ...score };
     })
     .sort((x, y) => y.weight - x.weight);

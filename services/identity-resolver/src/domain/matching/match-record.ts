@@ -12,5 +12,12 @@ export interface MatchRecord {
   address: Address;
 }
 
-export const MATCH_FIELDS = ['firstName', 'lastName', 'birthDate', 'email', 'phone', 'address'] as const;
+export const MATCH_FIELDS = [
+  'firstName',
+  'lastName',
+  'birthDate',
+  'email',
+  'phone',
+  'address',
+] as const;
 export type MatchField = (typeof MATCH_FIELDS)[number];

@@ -20,13 +20,18 @@ export interface ParsedCsv {
   truth: Map<string, string>;
 }
 
-const headerOf = (name: string) => name.trim().toLowerCase().replace(/[\s-]+/g, '_');
+const headerOf = (name: string) =>
+  name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 
 /** Dates in YYYY-MM-DD, YYYYMMDD or DD/MM/YYYY become YYYY-MM-DD; anything else is missing. */
 function isoDate(value: string): string {
   const trimmed = value.trim();
   if (/^\d{4}-\d{2}-\d{2}$/.test(trimmed)) return trimmed;
-  if (/^\d{8}$/.test(trimmed)) return `${trimmed.slice(0, 4)}-${trimmed.slice(4, 6)}-${trimmed.slice(6)}`;
+  if (/^\d{8}$/.test(trimmed))
+    return `${trimmed.slice(0, 4)}-${trimmed.slice(4, 6)}-${trimmed.slice(6)}`;
   const dmy = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(trimmed);
   return dmy === null ? '' : `${dmy[3]}-${dmy[2]!.padStart(2, '0')}-${dmy[1]!.padStart(2, '0')}`;
 }
@@ -36,7 +41,11 @@ function isoDate(value: string): string {
  * `truthColumn` names the ground-truth entity id of labelled record-linkage datasets.
  */
 export function parseRecordsCsv(text: string, truthColumn?: string): ParsedCsv {
-  const rows = parse(text, { columns: (header: string[]) => header.map(headerOf), skip_empty_lines: true, trim: true }) as Record<string, string>[];
+  const rows = parse<Record<string, string>>(text, {
+    columns: (header: string[]) => header.map(headerOf),
+    skip_empty_lines: true,
+    trim: true,
+  });
   const pick = (row: Record<string, string>, field: keyof typeof COLUMNS) =>
     COLUMNS[field].map((name) => row[name]).find((value) => value !== undefined) ?? '';
   const truth = new Map<string, string>();

@@ -10,7 +10,11 @@ import type { MatchRecord } from './match-record.ts';
  * along and become edges. The messageId hashes the content: importing the same file twice
  * changes nothing.
  */
-export function recordEvent(record: MatchRecord, matched: MatchedRecord[], receivedAt: Date): ReceivedEvent {
+export function recordEvent(
+  record: MatchRecord,
+  matched: MatchedRecord[],
+  receivedAt: Date,
+): ReceivedEvent {
   const traits = {
     crm_id: record.id,
     first_name: record.firstName,
@@ -21,7 +25,10 @@ export function recordEvent(record: MatchRecord, matched: MatchedRecord[], recei
     address: record.address,
   };
   const nonEmpty = Object.fromEntries(Object.entries(traits).filter(([, value]) => value !== ''));
-  const digest = createHash('sha256').update(JSON.stringify([nonEmpty, matched])).digest('hex').slice(0, 24);
+  const digest = createHash('sha256')
+    .update(JSON.stringify([nonEmpty, matched]))
+    .digest('hex')
+    .slice(0, 24);
   return {
     type: 'identify',
     messageId: `crm-${record.id}-${digest}`,

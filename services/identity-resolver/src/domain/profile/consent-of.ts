@@ -10,6 +10,8 @@ export function consentOf(event: Pick<ReceivedEvent, 'context'>): Record<string,
   const preferences = (consent as Record<string, unknown>).categoryPreferences;
   if (typeof preferences !== 'object' || preferences === null) return {};
   return Object.fromEntries(
-    Object.entries(preferences).filter((entry): entry is [string, boolean] => typeof entry[1] === 'boolean'),
+    Object.entries(preferences).filter(
+      (entry): entry is [string, boolean] => typeof entry[1] === 'boolean',
+    ),
   );
 }

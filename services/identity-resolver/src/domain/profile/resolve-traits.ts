@@ -35,9 +35,17 @@ export function resolveTraits(
   for (const observation of observations) {
     for (const [name, value] of Object.entries(observation.traits)) {
       if (value === undefined) continue;
-      const candidate = { value, source: observation.source, at: observation.at, messageId: observation.messageId };
+      const candidate = {
+        value,
+        source: observation.source,
+        at: observation.at,
+        messageId: observation.messageId,
+      };
       const current = best.get(name);
-      if (current === undefined || wins(candidate, current, rules.traits[name] ?? rules.default, rules)) {
+      if (
+        current === undefined ||
+        wins(candidate, current, rules.traits[name] ?? rules.default, rules)
+      ) {
         best.set(name, candidate);
       }
     }
@@ -49,7 +57,12 @@ export function resolveTraits(
   );
 }
 
-function wins(candidate: Candidate, current: Candidate, rule: ConflictRule, rules: TraitRules): boolean {
+function wins(
+  candidate: Candidate,
+  current: Candidate,
+  rule: ConflictRule,
+  rules: TraitRules,
+): boolean {
   const later = compareTime(candidate, current) > 0;
   switch (rule) {
     case 'most_recent':

@@ -44,7 +44,11 @@ export function evaluateRule(rule: SegmentRule, facts: ProfileFacts): boolean {
 
 function evaluateCondition(condition: Condition, facts: ProfileFacts): boolean {
   if (isEventCondition(condition)) {
-    return compare(facts.eventCount(condition.event, condition.withinDays), condition.op, condition.count);
+    return compare(
+      facts.eventCount(condition.event, condition.withinDays),
+      condition.op,
+      condition.count,
+    );
   }
   const actual = fieldAt(facts.fields, condition.field);
   if (condition.op === 'exists') return actual !== undefined && actual !== null;
@@ -60,7 +64,9 @@ function compare(actual: unknown, op: FieldCondition['op'], expected: unknown): 
     case 'exists':
       return actual !== undefined;
     default:
-      return typeof actual === 'number' && typeof expected === 'number' && ordered(actual, op, expected);
+      return (
+        typeof actual === 'number' && typeof expected === 'number' && ordered(actual, op, expected)
+      );
   }
 }
 

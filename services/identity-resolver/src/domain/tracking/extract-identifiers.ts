@@ -29,7 +29,10 @@ export function extractIdentifiers(event: ReceivedEvent, defaultCountry: string)
     ['email', text(traits.email)],
     ['phone', text(traits.phone)],
     ['crm_id', text(traits.crm_id)],
-    ...matchedRecordsOf(event).map(({ recordId }): [IdentifierType, string] => ['crm_id', recordId]),
+    ...matchedRecordsOf(event).map(({ recordId }): [IdentifierType, string] => [
+      'crm_id',
+      recordId,
+    ]),
   ];
   const found = new Map<string, Identifier>();
   for (const [type, value] of raw) {

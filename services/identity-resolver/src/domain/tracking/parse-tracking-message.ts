@@ -2,9 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CALL_TYPES } from './tracking-message.ts';
 import type { CallType, TrackingMessage } from './tracking-message.ts';
 
-export type ParseResult =
-  | { ok: true; message: TrackingMessage }
-  | { ok: false; reason: string };
+export type ParseResult = { ok: true; message: TrackingMessage } | { ok: false; reason: string };
 
 type Json = Record<string, unknown>;
 
