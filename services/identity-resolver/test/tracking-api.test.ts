@@ -66,7 +66,7 @@ describe('the unmodified @segment/analytics-node client', () => {
         const response = await profile('email:annlee@gmail.com');
         expect(response.statusCode).toBe(200);
         const body = response.json<
-          Record<string, unknown> & { computed: { eventCount: number } }
+          Record<string, unknown> & { profileId: string; computed: { eventCount: number } }
         >();
         expect(body.computed.eventCount).toBe(7);
         return body;
@@ -88,9 +88,7 @@ describe('the unmodified @segment/analytics-node client', () => {
     for (const id of ['user_id:user-ann', 'anonymous_id:anon-ann-1', 'phone:+1 415 555 0132']) {
       const response = await profile(id);
       expect(response.headers['x-profile-source']).toBe('cache');
-      expect(response.json<{ profileId: string }>().profileId).toBe(
-        (view as { profileId: string }).profileId,
-      );
+      expect(response.json<{ profileId: string }>().profileId).toBe(view.profileId);
     }
   });
 
