@@ -46,6 +46,11 @@ export const ConfigSchema = Type.Object({
   }),
   EVENT_PARTITIONS: Type.Integer({ default: 6, minimum: 1 }),
   CONSUMER_GROUP: Type.String({ default: 'identity-resolver' }),
+  RESOLVER_CONCURRENCY: Type.Integer({
+    default: 3,
+    minimum: 1,
+    description: 'event partitions applied in parallel',
+  }),
   PROJECTION_SWEEP_MS: Type.Integer({ default: 2_000, minimum: 50 }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) =>

@@ -7,6 +7,8 @@ import { resolveEvent } from './resolve-event.ts';
 export interface ResolverOptions {
   groupId: string;
   sweepIntervalMs: number;
+  /** Partitions applied in parallel; identifier locks keep concurrent events of one person apart. */
+  partitionsConcurrently: number;
   logger?: Pick<Logger, 'debug'>;
 }
 
@@ -29,6 +31,7 @@ export async function startResolver(stores: Stores, options: ResolverOptions) {
     topics: [stores.contracts.eventReceived.topic],
     retry: { attempts: 5, backoffMs: 200 },
     maxWaitTimeMs: 200,
+    partitionsConcurrently: options.partitionsConcurrently,
     handle: async (message) => {
       const { data } = stores.contracts.eventReceived.decode(message.value);
       const outcome = await resolveEvent(stores.pool, stores.settings, data);
