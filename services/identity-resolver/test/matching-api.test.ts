@@ -1,6 +1,6 @@
 import { eventually } from '@scale-models/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateRecords } from '../bench/accuracy/generate-people.ts';
+import { CSV_HEADER, generateRecords, toCsvRow } from '../bench/accuracy/generate-people.ts';
 import { createHarness } from './support/harness.ts';
 import type { Harness } from './support/harness.ts';
 import { readAll } from './support/kafka-helpers.ts';
@@ -13,28 +13,6 @@ beforeAll(async () => {
 });
 afterAll(() => harness.close());
 
-const HEADER = 'id,first_name,last_name,birth_date,email,phone,street,city,zip';
-const row = (r: {
-  id: string;
-  firstName: string;
-  lastName: string;
-  birthDate: string;
-  email: string;
-  phone: string;
-  address: { street: string; city: string; zip: string };
-}) =>
-  [
-    r.id,
-    r.firstName,
-    r.lastName,
-    r.birthDate,
-    r.email,
-    r.phone,
-    r.address.street,
-    r.address.city,
-    r.address.zip,
-  ].join(',');
-
 interface View {
   profileId: string;
   identities: { type: string; value: string }[];
@@ -45,6 +23,14 @@ const lookup = (identifier: string) =>
   harness.app.inject({
     url: `/v1/profiles/${encodeURIComponent(identifier)}`,
     headers: harness.admin,
+  });
+
+const importCsv = (csv: string) =>
+  harness.app.inject({
+    method: 'POST',
+    url: '/v1/imports',
+    headers: { ...harness.admin, 'content-type': 'text/csv' },
+    payload: csv,
   });
 
 describe('CRM import matched probabilistically', () => {
@@ -68,13 +54,8 @@ describe('CRM import matched probabilistically', () => {
       phone: '',
       address: { street: '44 Willow Ln', city: 'Salem', zip: '19044' },
     };
-    const csv = [HEADER, row(ann), row(annAgain), ...noise.map(row)].join('\n');
-    const response = await harness.app.inject({
-      method: 'POST',
-      url: '/v1/imports',
-      headers: { ...harness.admin, 'content-type': 'text/csv' },
-      payload: csv,
-    });
+    const csv = [CSV_HEADER, toCsvRow(ann), toCsvRow(annAgain), ...noise.map(toCsvRow)].join('\n');
+    const response = await importCsv(csv);
     expect(response.statusCode).toBe(202);
     const summary = response.json<{
       records: number;
@@ -106,12 +87,7 @@ describe('CRM import matched probabilistically', () => {
     expect(JSON.stringify(audit.json())).toContain('probabilistic match');
 
     // Importing the same file again changes nothing (content-derived message ids).
-    const again = await harness.app.inject({
-      method: 'POST',
-      url: '/v1/imports',
-      headers: { ...harness.admin, 'content-type': 'text/csv' },
-      payload: csv,
-    });
+    const again = await importCsv(csv);
     expect(again.statusCode).toBe(202);
   });
 

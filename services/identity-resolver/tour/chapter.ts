@@ -1,6 +1,6 @@
 import { defineChapter } from '@scale-models/tests/tour';
 import type { TourContext } from '@scale-models/tests/tour';
-import { generateRecords } from '../bench/accuracy/generate-people.ts';
+import { CSV_HEADER, generateRecords, toCsvRow } from '../bench/accuracy/generate-people.ts';
 
 const API_PORT = 8000;
 const RESOLVER_PORT = 8001;
@@ -127,13 +127,12 @@ export default defineChapter({
       title: 'import a CRM file: a record with no shared identifier is matched probabilistically',
       run: async (context) => {
         const csv = [
-          'id,first_name,last_name,birth_date,email,phone,street,city,zip',
+          CSV_HEADER,
           `crm-${RUN}-a,Katherine,Okafor,1990-04-12,tour.${RUN}@example.com,,44 Willow Lane,Salem,19044`,
           `crm-${RUN}-b,Kate,Okafor,1990-12-04,,,44 Willow Ln,Salem,19044`,
           // The rest of the CRM file: EM learns m and u from the whole batch, unlabelled.
-          ...generateRecords({ people: 200, corruption: 0.2, seed: 7 }).map(
-            (r) =>
-              `crm-${RUN}-${r.id},${r.firstName},${r.lastName},${r.birthDate},${r.email},${r.phone},${r.address.street},${r.address.city},${r.address.zip}`,
+          ...generateRecords({ people: 200, corruption: 0.2, seed: 7 }).map((r) =>
+            toCsvRow({ ...r, id: `crm-${RUN}-${r.id}` }),
           ),
         ].join('\n');
         const response = await admin(context, '/v1/imports', {

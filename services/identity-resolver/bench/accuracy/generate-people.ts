@@ -395,3 +395,21 @@ function createCorruptor(random: () => number, rate: number) {
     return record;
   };
 }
+
+export const CSV_HEADER = 'id,first_name,last_name,birth_date,email,phone,street,city,zip';
+
+/** One record as a CSV line under CSV_HEADER (generated values hold no commas or quotes). */
+export function toCsvRow(record: MatchRecord): string {
+  const { id, firstName, lastName, birthDate, email, phone, address } = record;
+  return [
+    id,
+    firstName,
+    lastName,
+    birthDate,
+    email,
+    phone,
+    address.street,
+    address.city,
+    address.zip,
+  ].join(',');
+}

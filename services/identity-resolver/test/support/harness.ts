@@ -1,14 +1,12 @@
 import { loadConfig } from '@scale-models/service-kit';
 import { createTestDatabase, kafka, redis, uniqueName } from '@scale-models/testkit';
 import type { TestDatabase } from '@scale-models/testkit';
-import { createMatchStore } from '../../src/adapters/match-store.ts';
 import { openStores } from '../../src/adapters/open-stores.ts';
 import type { Stores } from '../../src/adapters/open-stores.ts';
-import { publishEvents } from '../../src/adapters/publish-events.ts';
 import { startResolver } from '../../src/adapters/start-resolver.ts';
 import { IngestStats } from '../../src/api/ingest-stats.ts';
-import { buildApp } from '../../src/app.ts';
-import { ConfigSchema, parseWriteKeys } from '../../src/config.ts';
+import { appFromStores } from '../../src/app-from-stores.ts';
+import { ConfigSchema } from '../../src/config.ts';
 import type { Config } from '../../src/config.ts';
 import type { ServiceApp } from '@scale-models/service-kit';
 
@@ -50,16 +48,7 @@ export async function createHarness(overrides: Record<string, string> = {}): Pro
   const config = loadConfig(ConfigSchema, env);
   const stores = await openStores(config, `test-${name}`);
   const stats = new IngestStats();
-  const app = buildApp({
-    ...stores,
-    matchStore: createMatchStore(stores.pool, config.DEFAULT_COUNTRY),
-    publish: (events) => publishEvents(stores.producer, stores.contracts, events),
-    writeKeys: parseWriteKeys(config.WRITE_KEYS),
-    adminToken: config.ADMIN_TOKEN,
-    defaultCountry: config.DEFAULT_COUNTRY,
-    stats,
-    logger: { level: 'silent' },
-  });
+  const app = appFromStores(stores, config, stats, { level: 'silent' });
   const running: { stop(): Promise<void> }[] = [];
   return {
     config,
