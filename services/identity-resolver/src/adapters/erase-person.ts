@@ -1,0 +1,137 @@
+import type pg from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import { withTransaction } from '@scale-models/postgres';
+import type { Contracts } from '../contracts.ts';
+import type { Identifier, IdentifierType } from '../domain/identifiers/identifier.ts';
+import { lockIdentifiers } from './identity-locks.ts';
+import { queueProjection } from './profile-state.ts';
+import { leaveSegments } from './segment-membership.ts';
+import { hashIdentifier, suppress } from './suppression.ts';
+
+export interface ErasureReceipt {
+  erasureId: string;
+  profiles: number;
+  identities: number;
+  events: number;
+  records: number;
+  /** Profiles to project: their Redis views go and their snapshots get tombstones. */
+  profileIds: string[];
+}
+
+/**
+ * GDPR erasure of the person an identifier belongs to: their profile, identities, edges,
+ * events, consent and imported CRM records are deleted; every identifier is suppressed (as a
+ * hash) so events still in flight or sent later cannot rebuild them. The identifiers are locked
+ * like an event locks them, and the set is read again under the locks until it stops growing,
+ * so an event racing with the erasure either ran before (and is erased) or after (and is dropped).
+ */
+export async function erasePerson(
+  pool: pg.Pool,
+  contracts: Contracts,
+  identifier: Identifier,
+): Promise<ErasureReceipt> {
+  return withTransaction(pool, (client) => eraseInTransaction(client, contracts, identifier), {
+    retries: 3,
+  });
+}
+
+async function eraseInTransaction(
+  client: pg.ClientBase,
+  contracts: Contracts,
+  identifier: Identifier,
+): Promise<ErasureReceipt> {
+  const erasureId = uuidv7();
+  let identities: Identifier[] = [identifier];
+  let profileIds: string[] = [];
+  for (;;) {
+    await lockIdentifiers(client, identities);
+    const found = await personOf(client, identities);
+    const grew =
+      found.identities.length > identities.length || found.profileIds.length > profileIds.length;
+    identities = mergeIdentifiers(identities, found.identities);
+    profileIds = found.profileIds;
+    if (!grew) break;
+  }
+  await suppress(client, identities, erasureId);
+  const counts = await deleteEverything(client, contracts, profileIds, identities);
+  await client.query(
+    `INSERT INTO erasures (id, identifier_hash, profiles, identities, events, records) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [
+      erasureId,
+      hashIdentifier(identifier),
+      profileIds.length,
+      identities.length,
+      counts.events,
+      counts.records,
+    ],
+  );
+  await client.query(
+    `INSERT INTO audit_log (action, reason, details) VALUES ('erase', 'GDPR erasure request', $1)`,
+    [
+      {
+        erasureId,
+        identifierType: identifier.type,
+        profiles: profileIds.length,
+        identities: identities.length,
+      },
+    ],
+  );
+  await queueProjection(client, profileIds);
+  return {
+    erasureId,
+    profiles: profileIds.length,
+    identities: identities.length,
+    ...counts,
+    profileIds,
+  };
+}
+
+/** The profiles holding any of these identifiers, and all identifiers of those profiles. */
+async function personOf(client: pg.ClientBase, identifiers: Identifier[]) {
+  const { rows } = await client.query<{ type: IdentifierType; value: string; profile_id: string }>(
+    `SELECT i.type, i.value, i.profile_id FROM identities i
+      WHERE i.profile_id IN (SELECT profile_id FROM identities
+                              JOIN unnest($1::text[], $2::text[]) AS w(type, value) USING (type, value))`,
+    [identifiers.map((i) => i.type), identifiers.map((i) => i.value)],
+  );
+  return {
+    identities: rows.map(({ type, value }) => ({ type, value })),
+    profileIds: [...new Set(rows.map((row) => row.profile_id))].sort(),
+  };
+}
+
+function mergeIdentifiers(a: Identifier[], b: Identifier[]): Identifier[] {
+  const all = new Map([...a, ...b].map((i) => [`${i.type}:${i.value}`, i]));
+  return [...all.values()];
+}
+
+async function deleteEverything(
+  client: pg.ClientBase,
+  contracts: Contracts,
+  profileIds: string[],
+  identities: Identifier[],
+) {
+  for (const profileId of profileIds) await leaveSegments(client, contracts, profileId, 'all');
+  const crmIds = identities.filter((i) => i.type === 'crm_id').map((i) => i.value);
+  const records = await client.query('DELETE FROM match_records WHERE id = ANY($1::text[])', [
+    crmIds,
+  ]);
+  await client.query(
+    `DELETE FROM identifier_conflicts c USING unnest($1::text[], $2::text[]) AS w(type, value)
+      WHERE c.type = w.type AND c.value = w.value`,
+    [identities.map((i) => i.type), identities.map((i) => i.value)],
+  );
+  // The audit keeps that merges happened, not with whom: the other side's id is dropped.
+  await client.query(
+    `UPDATE audit_log SET other_profile_id = NULL WHERE other_profile_id = ANY($1::uuid[])`,
+    [profileIds],
+  );
+  const events = await client.query('DELETE FROM events WHERE profile_id = ANY($1::uuid[])', [
+    profileIds,
+  ]);
+  for (const table of ['identity_edges', 'identities', 'consents']) {
+    await client.query(`DELETE FROM ${table} WHERE profile_id = ANY($1::uuid[])`, [profileIds]);
+  }
+  await client.query('DELETE FROM profiles WHERE id = ANY($1::uuid[])', [profileIds]);
+  return { events: events.rowCount ?? 0, records: records.rowCount ?? 0 };
+}
