@@ -6,6 +6,8 @@ import type { TransactionalProducerPool } from './transactional-producer-pool.ts
 
 export interface OutputMessage {
   topic: string;
+  /** Default: chosen from the key. A changelog names the partition of its input. */
+  partition?: number;
   key?: string | null;
   value: Buffer | string | null;
   headers?: IHeaders;
@@ -19,6 +21,15 @@ export interface PipelineOptions {
   transactionalIdPrefix: string;
   /** Pure function of the input: it may run again for a message whose transaction aborted. */
   transform: (message: ConsumedMessage) => OutputMessage[] | Promise<OutputMessage[]>;
+  /**
+   * Called once per chunk after its messages, inside its transaction: what it returns commits
+   * atomically with the chunk (a stateful transform's changelog writes, written once per chunk).
+   */
+  flushChunk?: (topic: string, partition: number) => OutputMessage[] | Promise<OutputMessage[]>;
+  /** Told whether the chunk's transaction committed, so in-memory state can follow (or roll back). */
+  onChunkEnd?: (topic: string, partition: number, committed: boolean) => void | Promise<void>;
+  /** Told the partitions this member owns after each rebalance. */
+  onAssignment?: (assignment: Record<string, number[]>) => void;
   /** Inputs per transaction; smaller means less redone work after a crash. Default 100. */
   maxMessagesPerTransaction?: number;
   fromBeginning?: boolean;
@@ -49,6 +60,12 @@ export async function runExactlyOncePipeline(options: PipelineOptions): Promise<
     maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
     allowAutoTopicCreation: false,
   });
+  const { onAssignment } = options;
+  if (onAssignment !== undefined) {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+      onAssignment(payload.memberAssignment),
+    );
+  }
   await consumer.connect();
   await consumer.subscribe({ topics: inputTopics, fromBeginning });
   await consumer.run({
@@ -98,6 +115,9 @@ async function commitChunk(
       if (outputs.length === 0) continue;
       await transaction.sendBatch({ topicMessages: byTopic(outputs), acks: -1 });
     }
+    const flushed = (await options.flushChunk?.(topic, partition)) ?? [];
+    if (flushed.length > 0)
+      await transaction.sendBatch({ topicMessages: byTopic(flushed), acks: -1 });
     const next = (BigInt(chunk.at(-1)!.offset) + 1n).toString();
     await transaction.sendOffsets({
       consumerGroupId: options.groupId,
@@ -108,8 +128,10 @@ async function commitChunk(
     await transaction.abort().catch(() => undefined);
     // A fenced or broken producer cannot be reused; the next chunk starts a fresh one.
     await producers.discard(topic, partition);
+    await options.onChunkEnd?.(topic, partition, false);
     throw error;
   }
+  await options.onChunkEnd?.(topic, partition, true);
 }
 
 function byTopic(

@@ -2,6 +2,9 @@ import { InputError } from '@scale-models/errors';
 import type { Row, StreamRecord } from '../domain/record.ts';
 import type { SourceSchema } from './catalog.ts';
 
+const isObject = (value: unknown): value is Row =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** Parses an event's JSON and checks the columns a query reads; poison throws InputError. */
 export function decodeJsonRow(value: Buffer | null): Row {
   if (value === null || value.length === 0) throw new InputError('event.empty', 'empty event');
@@ -11,10 +14,14 @@ export function decodeJsonRow(value: Buffer | null): Row {
   } catch (error) {
     throw new InputError('event.malformed_json', 'event is not JSON', { cause: error });
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new InputError('event.not_an_object', 'event is not a JSON object');
+  if (!isObject(parsed)) throw new InputError('event.not_an_object', 'event is not a JSON object');
+  // A CloudEvents envelope carries the row as its data; a bare JSON object is the row.
+  if (parsed.specversion === '1.0') {
+    if (!isObject(parsed.data))
+      throw new InputError('event.not_an_object', 'CloudEvent data is not an object');
+    return parsed.data;
   }
-  return parsed as Row;
+  return parsed;
 }
 
 /** One source a decoder may recognise an event as; `toRow` reshapes it (e.g. qualified names). */
