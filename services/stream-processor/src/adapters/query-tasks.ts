@@ -51,6 +51,7 @@ export function createQueryTasks(options: QueryTasksOptions) {
     await readToEnd(kafka, topics.changelog, {
       partitions: [partition],
       onMessage: (message) => {
+        restoredRecords += 1;
         batch.push([
           message.key!,
           message.value === null ? undefined : JSON.parse(message.value.toString()),
@@ -62,7 +63,6 @@ export function createQueryTasks(options: QueryTasksOptions) {
       },
     });
     state.restore(batch);
-    restoredRecords += 1;
     return { task: createTask(plan, state.store), state };
   };
 
@@ -160,7 +160,8 @@ export function createQueryTasks(options: QueryTasksOptions) {
         running.map(async (task) => (await task.catch(() => undefined))?.state.close()),
       );
     },
-    restoredTasks: () => restoredRecords,
+    /** Changelog records applied while restoring, since this process started. */
+    restoredRecords: () => restoredRecords,
     watermarks: async () =>
       Object.fromEntries(
         await Promise.all([...tasks].map(async ([p, t]) => [p, (await t).task.watermark()])),
