@@ -41,7 +41,12 @@ export function createTableJoinOperator(options: TableJoinOptions): Operator {
       }
       const entry = table.get(encodeURIComponent(options.streamKey(record.row))) as
         TableEntry | undefined;
-      if (entry === undefined) return;
+      // Expired by event time even if the watermark has not swept it yet.
+      const expired =
+        options.ttlMs !== undefined &&
+        entry !== undefined &&
+        record.time - entry.time >= options.ttlMs;
+      if (entry === undefined || expired) return;
       emit({ key: record.key, time: record.time, row: options.combine(record.row, entry.row) });
     },
     onWatermark(watermark) {
