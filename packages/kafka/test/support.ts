@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { Kafka } from 'kafkajs';
-import { eventually, kafka as kafkaServer, uniqueName } from '@scale-models/testkit';
+import { kafka as kafkaServer, uniqueName } from '@scale-models/testkit';
 import { createKafka, ensureTopics, readToEnd } from '../src/index.ts';
 import type { ConsumedMessage } from '../src/index.ts';
 

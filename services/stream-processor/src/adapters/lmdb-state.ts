@@ -35,7 +35,7 @@ export function openTaskState(path: string): TaskState {
     get(key) {
       const value = overlay.get(key);
       if (value === DELETED) return undefined;
-      return value ?? db.get(key);
+      return value ?? (db.get(key) as unknown);
     },
     put: (key, value) => void overlay.set(key, value),
     delete: (key) => void overlay.set(key, DELETED),

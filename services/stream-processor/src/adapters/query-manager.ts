@@ -82,6 +82,13 @@ export function createQueryManager(options: QueryManagerOptions) {
     return deployed;
   };
 
+  const find = (name: string): DeployedQuery => {
+    const deployed = queries.get(name.toLowerCase());
+    if (deployed === undefined)
+      throw new NotFoundError('query.not_found', `no query named ${name}`);
+    return deployed;
+  };
+
   return {
     async deploy(sql: string): Promise<DeployedQuery> {
       const deployed = await start(sql);
@@ -100,7 +107,7 @@ export function createQueryManager(options: QueryManagerOptions) {
     },
     list: () => [...queries.values()],
     async remove(name: string): Promise<void> {
-      const deployed = this.get(name);
+      const deployed = find(name);
       queries.delete(deployed.name);
       await options.redis.hdel(REGISTRY, deployed.name);
       await deployed.view.stop();

@@ -117,7 +117,7 @@ export function createQueryTasks(options: QueryTasksOptions) {
   });
 
   return {
-    async transform(message: ConsumedMessage): Promise<OutputMessage[]> {
+    transform: async (message: ConsumedMessage): Promise<OutputMessage[]> => {
       const { task } = await taskOf(message.partition);
       let record;
       try {
@@ -130,7 +130,7 @@ export function createQueryTasks(options: QueryTasksOptions) {
       if (record === null) return [];
       return toMessages(task.process(`${message.topic}/${message.partition}`, record, now()));
     },
-    async flushChunk(_topic: string, partition: number): Promise<OutputMessage[]> {
+    flushChunk: async (_topic: string, partition: number): Promise<OutputMessage[]> => {
       const { state } = await taskOf(partition);
       return state.pending().map(([key, value]) => ({
         topic: topics.changelog,
@@ -139,13 +139,13 @@ export function createQueryTasks(options: QueryTasksOptions) {
         value: value === undefined ? null : JSON.stringify(value),
       }));
     },
-    async onChunkEnd(_topic: string, partition: number, committed: boolean): Promise<void> {
+    onChunkEnd: async (_topic: string, partition: number, committed: boolean): Promise<void> => {
       const running = await tasks.get(partition)?.catch(() => undefined);
       if (committed) running?.state.commit();
       else running?.state.rollback();
     },
     /** Partitions that moved away take their state with them; it is rebuilt if they return. */
-    onAssignment(assignment: Record<string, number[]>, inputTopic: string) {
+    onAssignment: (assignment: Record<string, number[]>, inputTopic: string) => {
       const owned = new Set(assignment[inputTopic] ?? []);
       for (const [partition, running] of tasks) {
         if (owned.has(partition)) continue;
@@ -153,7 +153,7 @@ export function createQueryTasks(options: QueryTasksOptions) {
         void running.then(({ state }) => state.close()).catch(() => undefined);
       }
     },
-    async closeAll() {
+    closeAll: async () => {
       const running = [...tasks.values()];
       tasks.clear();
       await Promise.all(
@@ -162,10 +162,6 @@ export function createQueryTasks(options: QueryTasksOptions) {
     },
     /** Changelog records applied while restoring, since this process started. */
     restoredRecords: () => restoredRecords,
-    watermarks: async () =>
-      Object.fromEntries(
-        await Promise.all([...tasks].map(async ([p, t]) => [p, (await t).task.watermark()])),
-      ),
   };
 }
 

@@ -91,9 +91,10 @@ async function runAtLeastOnce(options: RunQueryOptions, tasks: QueryTasks) {
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+    eachBatch: async (payload) => {
+      const { batch } = payload;
       for (let start = 0; start < batch.messages.length; start += size) {
-        if (!isRunning() || isStale()) return;
+        if (!payload.isRunning() || payload.isStale()) return;
         const chunk = batch.messages.slice(start, start + size);
         const outputs: OutputMessage[] = [];
         for (const message of chunk) {
@@ -110,7 +111,7 @@ async function runAtLeastOnce(options: RunQueryOptions, tasks: QueryTasks) {
         }
         await tasks.onChunkEnd(batch.topic, batch.partition, true);
         const last = chunk.at(-1)!.offset;
-        resolveOffset(last);
+        payload.resolveOffset(last);
         await consumer.commitOffsets([
           {
             topic: batch.topic,
@@ -118,7 +119,7 @@ async function runAtLeastOnce(options: RunQueryOptions, tasks: QueryTasks) {
             offset: (BigInt(last) + 1n).toString(),
           },
         ]);
-        await heartbeat();
+        await payload.heartbeat();
       }
     },
   });

@@ -1,5 +1,5 @@
 import type { Operator } from './operator.ts';
-import type { Row, StreamRecord } from './record.ts';
+import type { Row } from './record.ts';
 import { scopedStore } from './state-store.ts';
 import type { StateStore } from './state-store.ts';
 import { createTimerIndex } from './timers.ts';

@@ -127,9 +127,9 @@ describe('the query API', () => {
     expect((await sendClicks([{ user, amount: 5, ts: BASE }])).statusCode).toBe(202);
     const pulled = async () => {
       const response = await app.inject({ method: 'GET', url: `/queries/${name}/results` });
-      return (response.json() as { rows: { row: Record<string, unknown> }[] }).rows.find(
-        (r) => r.row.user === user,
-      )?.row;
+      return response
+        .json<{ rows: { row: Record<string, unknown> }[] }>()
+        .rows.find((r) => r.row.user === user)?.row;
     };
     await eventually(async () => expect(await pulled()).toMatchObject({ clicks: 1, spent: 5 }), {
       timeoutMs: 45_000,
