@@ -34,6 +34,33 @@ interface RunningTask {
 /** How many changelog records to apply per LMDB transaction while restoring. */
 const RESTORE_BATCH = 5_000;
 
+/** Rebuilds a task's local state from its changelog partition; returns the records applied. */
+export async function restoreTaskState(
+  kafka: Kafka,
+  changelog: string,
+  partition: number,
+  state: TaskState,
+): Promise<number> {
+  let batch: StateChange[] = [];
+  let applied = 0;
+  await readToEnd(kafka, changelog, {
+    partitions: [partition],
+    onMessage: (message) => {
+      applied += 1;
+      batch.push([
+        message.key!,
+        message.value === null ? undefined : JSON.parse(message.value.toString()),
+      ]);
+      if (batch.length >= RESTORE_BATCH) {
+        state.restore(batch);
+        batch = [];
+      }
+    },
+  });
+  state.restore(batch);
+  return applied;
+}
+
 /**
  * The tasks of one query in this process, one per input partition, in the shape both runners
  * (exactly-once and at-least-once) drive: transform each input, flush a chunk's state changes
@@ -47,22 +74,7 @@ export function createQueryTasks(options: QueryTasksOptions) {
 
   const start = async (partition: number): Promise<RunningTask> => {
     const state = openTaskState(join(options.stateDir, `${plan.name}-${partition}`));
-    let batch: StateChange[] = [];
-    await readToEnd(kafka, topics.changelog, {
-      partitions: [partition],
-      onMessage: (message) => {
-        restoredRecords += 1;
-        batch.push([
-          message.key!,
-          message.value === null ? undefined : JSON.parse(message.value.toString()),
-        ]);
-        if (batch.length >= RESTORE_BATCH) {
-          state.restore(batch);
-          batch = [];
-        }
-      },
-    });
-    state.restore(batch);
+    restoredRecords += await restoreTaskState(kafka, topics.changelog, partition, state);
     return { task: createTask(plan, state.store), state };
   };
 
