@@ -72,6 +72,7 @@ async function rawCeiling(kafka: Kafka, transactional: boolean) {
         inputTopics: [input],
         transactionalIdPrefix: groupId,
         maxMessagesPerTransaction: 500,
+        sendPerChunk: true,
         transform: (message) => {
           tick();
           return [{ topic: output, key: message.key, value: message.value }];

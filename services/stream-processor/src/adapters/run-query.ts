@@ -62,6 +62,7 @@ async function runTransactional(options: RunQueryOptions, tasks: QueryTasks) {
     inputTopics: [options.inputTopic],
     transactionalIdPrefix: options.groupId,
     maxMessagesPerTransaction: options.maxMessagesPerTransaction ?? 500,
+    sendPerChunk: true,
     transform: tasks.transform,
     flushChunk: tasks.flushChunk,
     onChunkEnd: tasks.onChunkEnd,
