@@ -1,3 +1,4 @@
+import { sortedIndex } from './sorted-index.ts';
 import type { Row } from './record.ts';
 
 export type AggregateKind = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'count_distinct';
@@ -52,13 +53,7 @@ function foldValue(kind: AggregateKind, acc: Accumulator, value: unknown): Accum
 }
 
 function insertSorted(values: string[], value: string): string[] {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (values[mid]! < value) low = mid + 1;
-    else high = mid;
-  }
+  const low = sortedIndex(values, value);
   if (values[low] === value) return values;
   return [...values.slice(0, low), value, ...values.slice(low)];
 }

@@ -1,3 +1,5 @@
+import { sortedIndex } from './sorted-index.ts';
+
 /**
  * Keyed state as operators see it: string keys kept in order (timers and windows scan by
  * prefix and time), JSON-able values. The adapters put it on LMDB with a changelog topic.
@@ -14,16 +16,7 @@ export interface StateStore {
 export function createMemoryStore(): StateStore {
   const entries = new Map<string, unknown>();
   const keys: string[] = [];
-  const position = (key: string) => {
-    let low = 0;
-    let high = keys.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (keys[mid]! < key) low = mid + 1;
-      else high = mid;
-    }
-    return low;
-  };
+  const position = (key: string) => sortedIndex(keys, key);
   return {
     get: (key) => entries.get(key),
     put(key, value) {
