@@ -7,7 +7,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKafka, ensureTopics, readToEnd, runExactlyOncePipeline } from '@scale-models/kafka';
+import { createKafka, ensureTopics, runExactlyOncePipeline } from '@scale-models/kafka';
 import Table from 'cli-table3';
 import type { Kafka } from 'kafkajs';
 import { openTaskState } from '../src/adapters/lmdb-state.ts';
@@ -85,7 +85,7 @@ async function rawCeiling(kafka: Kafka, transactional: boolean) {
     await consumer.subscribe({ topics: [input], fromBeginning: true });
     await consumer.run({
       eachBatch: async ({ batch }) => {
-        for (const _ of batch.messages) tick();
+        batch.messages.forEach(() => tick());
         await producer.send({
           topic: output,
           acks: -1,
