@@ -21,3 +21,6 @@ export type {
   PipelineHandle,
   PipelineOptions,
 } from './run-exactly-once-pipeline.ts';
+export { readToEnd } from './read-to-end.ts';
+export type { ReadToEndOptions } from './read-to-end.ts';
+export { toConsumedMessage } from './consumed-message.ts';

@@ -6,6 +6,8 @@ import type { TransactionalProducerPool } from './transactional-producer-pool.ts
 
 export interface OutputMessage {
   topic: string;
+  /** Default: chosen from the key. A changelog names the partition of its input. */
+  partition?: number;
   key?: string | null;
   value: Buffer | string | null;
   headers?: IHeaders;
@@ -19,6 +21,21 @@ export interface PipelineOptions {
   transactionalIdPrefix: string;
   /** Pure function of the input: it may run again for a message whose transaction aborted. */
   transform: (message: ConsumedMessage) => OutputMessage[] | Promise<OutputMessage[]>;
+  /**
+   * Called once per chunk after its messages, inside its transaction: what it returns commits
+   * atomically with the chunk (a stateful transform's changelog writes, written once per chunk).
+   */
+  flushChunk?: (topic: string, partition: number) => OutputMessage[] | Promise<OutputMessage[]>;
+  /** Told whether the chunk's transaction committed, so in-memory state can follow (or roll back). */
+  onChunkEnd?: (topic: string, partition: number, committed: boolean) => void | Promise<void>;
+  /** Told the partitions this member owns after each rebalance. */
+  onAssignment?: (assignment: Record<string, number[]>) => void;
+  /**
+   * Send a chunk's outputs in one request at its end instead of after each input: a round trip
+   * per input caps throughput at the broker's latency (transactional producers keep one request
+   * in flight). Default false.
+   */
+  sendPerChunk?: boolean;
   /** Inputs per transaction; smaller means less redone work after a crash. Default 100. */
   maxMessagesPerTransaction?: number;
   fromBeginning?: boolean;
@@ -49,6 +66,12 @@ export async function runExactlyOncePipeline(options: PipelineOptions): Promise<
     maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
     allowAutoTopicCreation: false,
   });
+  const { onAssignment } = options;
+  if (onAssignment !== undefined) {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+      onAssignment(payload.memberAssignment),
+    );
+  }
   await consumer.connect();
   await consumer.subscribe({ topics: inputTopics, fromBeginning });
   await consumer.run({
@@ -93,11 +116,19 @@ async function commitChunk(
   const producer = await producers.get(topic, partition);
   const transaction = await producer.transaction();
   try {
+    const pending: OutputMessage[] = [];
+    const send = async (outputs: OutputMessage[]) => {
+      if (options.sendPerChunk === true) pending.push(...outputs);
+      else if (outputs.length > 0) {
+        await transaction.sendBatch({ topicMessages: byTopic(outputs), acks: -1 });
+      }
+    };
     for (const message of chunk) {
-      const outputs = await options.transform(toConsumedMessage(topic, partition, message));
-      if (outputs.length === 0) continue;
-      await transaction.sendBatch({ topicMessages: byTopic(outputs), acks: -1 });
+      await send(await options.transform(toConsumedMessage(topic, partition, message)));
     }
+    await send((await options.flushChunk?.(topic, partition)) ?? []);
+    if (pending.length > 0)
+      await transaction.sendBatch({ topicMessages: byTopic(pending), acks: -1 });
     const next = (BigInt(chunk.at(-1)!.offset) + 1n).toString();
     await transaction.sendOffsets({
       consumerGroupId: options.groupId,
@@ -108,8 +139,10 @@ async function commitChunk(
     await transaction.abort().catch(() => undefined);
     // A fenced or broken producer cannot be reused; the next chunk starts a fresh one.
     await producers.discard(topic, partition);
+    await options.onChunkEnd?.(topic, partition, false);
     throw error;
   }
+  await options.onChunkEnd?.(topic, partition, true);
 }
 
 function byTopic(

@@ -5,10 +5,9 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { Kafka } from 'kafkajs';
-import { eventually, kafka as kafkaServer, uniqueName } from '@scale-models/testkit';
-import { createKafka, ensureTopics } from '../src/index.ts';
+import { kafka as kafkaServer, uniqueName } from '@scale-models/testkit';
+import { createKafka, ensureTopics, readToEnd } from '../src/index.ts';
 import type { ConsumedMessage } from '../src/index.ts';
-import { toConsumedMessage } from '../src/consumed-message.ts';
 
 export async function testKafka(): Promise<{ kafka: Kafka; brokers: string[] }> {
   const { brokers } = await kafkaServer();
@@ -51,48 +50,13 @@ export async function committedOffsets(
   }
 }
 
-/**
- * Reads every message of `topic` up to its end as of the call. The end counts transaction
- * markers, which kafkajs filters out, so progress is tracked through batch events, which
- * report the last offset of a batch, markers included.
- */
+/** Reads every message of `topic` up to its end as of the call. */
 export async function readTopic(
   kafka: Kafka,
   topic: string,
   { readUncommitted = false } = {},
 ): Promise<ConsumedMessage[]> {
-  const ends = await endOffsets(kafka, topic);
-  const consumer = kafka.consumer({
-    groupId: uniqueName('reader'),
-    readUncommitted,
-    maxWaitTimeInMs: 200,
-  });
-  const messages: ConsumedMessage[] = [];
-  const reached = new Map<number, bigint>();
-  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-    reached.set(payload.partition, BigInt(payload.lastOffset));
-  });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
-      eachMessage: ({ partition, message }) => {
-        messages.push(toConsumedMessage(topic, partition, message));
-        return Promise.resolve();
-      },
-    });
-    await eventually(
-      () => {
-        for (const [partition, end] of ends) {
-          if (end > 0n && (reached.get(partition) ?? -1n) < end - 1n) throw new Error('behind');
-        }
-      },
-      { timeoutMs: 30_000 },
-    );
-    return messages;
-  } finally {
-    await consumer.disconnect();
-  }
+  return readToEnd(kafka, topic, { readUncommitted, timeoutMs: 30_000 });
 }
 
 export interface Child {

@@ -1,0 +1,180 @@
+import { join } from 'node:path';
+import {
+  DEAD_LETTER_HEADERS,
+  createCloudEvent,
+  deadLetterTopicOf,
+  readToEnd,
+  serializeCloudEvent,
+} from '@scale-models/kafka';
+import type { ConsumedMessage, OutputMessage } from '@scale-models/kafka';
+import type { Kafka } from 'kafkajs';
+import { InputError } from '@scale-models/errors';
+import type { QueryPlan } from '../domain/query-plan.ts';
+import { createTask } from '../domain/task.ts';
+import type { Task, TaskOutput } from '../domain/task.ts';
+import { openTaskState } from './lmdb-state.ts';
+import type { StateChange, TaskState } from './lmdb-state.ts';
+import type { QueryTopics } from './topics.ts';
+
+export interface QueryTasksOptions {
+  kafka: Kafka;
+  plan: QueryPlan;
+  topics: QueryTopics;
+  /** Local folder for the LMDB files of this process's tasks. */
+  stateDir: string;
+  groupId: string;
+  now?: () => number;
+}
+
+interface RunningTask {
+  task: Task;
+  state: TaskState;
+}
+
+/** How many changelog records to apply per LMDB transaction while restoring. */
+const RESTORE_BATCH = 5_000;
+
+/** Rebuilds a task's local state from its changelog partition; returns the records applied. */
+export async function restoreTaskState(
+  kafka: Kafka,
+  changelog: string,
+  partition: number,
+  state: TaskState,
+): Promise<number> {
+  let batch: StateChange[] = [];
+  let applied = 0;
+  await readToEnd(kafka, changelog, {
+    partitions: [partition],
+    onMessage: (message) => {
+      applied += 1;
+      batch.push([
+        message.key!,
+        message.value === null ? undefined : JSON.parse(message.value.toString()),
+      ]);
+      if (batch.length >= RESTORE_BATCH) {
+        state.restore(batch);
+        batch = [];
+      }
+    },
+  });
+  state.restore(batch);
+  return applied;
+}
+
+/**
+ * The tasks of one query in this process, one per input partition, in the shape both runners
+ * (exactly-once and at-least-once) drive: transform each input, flush a chunk's state changes
+ * to the changelog, then commit or roll back local state as Kafka did.
+ */
+export function createQueryTasks(options: QueryTasksOptions) {
+  const { kafka, plan, topics } = options;
+  const now = options.now ?? Date.now;
+  const tasks = new Map<number, Promise<RunningTask>>();
+  let restoredRecords = 0;
+
+  const start = async (partition: number): Promise<RunningTask> => {
+    const state = openTaskState(join(options.stateDir, `${plan.name}-${partition}`));
+    restoredRecords += await restoreTaskState(kafka, topics.changelog, partition, state);
+    return { task: createTask(plan, state.store), state };
+  };
+
+  const taskOf = (partition: number) => {
+    let running = tasks.get(partition);
+    if (running === undefined) {
+      running = start(partition);
+      tasks.set(partition, running);
+      running.catch(() => tasks.delete(partition));
+    }
+    return running;
+  };
+
+  const toMessages = (outputs: TaskOutput[]): OutputMessage[] =>
+    outputs.map((output) => {
+      const key = plan.resultKey(output.record);
+      const isLate = output.kind === 'late';
+      const event = createCloudEvent({
+        // Deterministic ids: a reader of an at-least-once run can drop repeats.
+        id: `${plan.name}:${isLate ? 'late' : 'result'}:${key}`,
+        type: `scale-models.stream-processor.${plan.name}.${isLate ? 'late' : 'result'}.v1`,
+        source: `/stream-processor/${plan.name}`,
+        subject: output.record.key,
+        time: new Date(Math.min(output.record.time, 8.64e15)),
+        data: isLate
+          ? { row: output.record.row, time: output.record.time, reason: output.reason }
+          : output.record.row,
+      });
+      return {
+        topic: isLate ? topics.late : topics.results,
+        key: output.record.key,
+        value: serializeCloudEvent(event),
+      };
+    });
+
+  const deadLetter = (message: ConsumedMessage, error: InputError): OutputMessage => ({
+    topic: deadLetterTopicOf(message.topic),
+    key: message.key,
+    value: message.value,
+    headers: {
+      ...message.headers,
+      [DEAD_LETTER_HEADERS.errorMessage]: error.message,
+      [DEAD_LETTER_HEADERS.errorCode]: error.code,
+      [DEAD_LETTER_HEADERS.errorName]: error.name,
+      [DEAD_LETTER_HEADERS.attempts]: '1',
+      [DEAD_LETTER_HEADERS.topic]: message.topic,
+      [DEAD_LETTER_HEADERS.partition]: String(message.partition),
+      [DEAD_LETTER_HEADERS.offset]: message.offset,
+      [DEAD_LETTER_HEADERS.groupId]: options.groupId,
+      [DEAD_LETTER_HEADERS.failedAt]: new Date(now()).toISOString(),
+    },
+  });
+
+  return {
+    transform: async (message: ConsumedMessage): Promise<OutputMessage[]> => {
+      const { task } = await taskOf(message.partition);
+      let record;
+      try {
+        record = plan.decode(message.value, message.key);
+      } catch (error) {
+        // Poison goes to the dead-letter topic inside the same transaction; the query runs on.
+        if (error instanceof InputError) return [deadLetter(message, error)];
+        throw error;
+      }
+      if (record === null) return [];
+      return toMessages(task.process(`${message.topic}/${message.partition}`, record, now()));
+    },
+    flushChunk: async (_topic: string, partition: number): Promise<OutputMessage[]> => {
+      const { state } = await taskOf(partition);
+      return state.pending().map(([key, value]) => ({
+        topic: topics.changelog,
+        partition,
+        key,
+        value: value === undefined ? null : JSON.stringify(value),
+      }));
+    },
+    onChunkEnd: async (_topic: string, partition: number, committed: boolean): Promise<void> => {
+      const running = await tasks.get(partition)?.catch(() => undefined);
+      if (committed) running?.state.commit();
+      else running?.state.rollback();
+    },
+    /** Partitions that moved away take their state with them; it is rebuilt if they return. */
+    onAssignment: (assignment: Record<string, number[]>, inputTopic: string) => {
+      const owned = new Set(assignment[inputTopic] ?? []);
+      for (const [partition, running] of tasks) {
+        if (owned.has(partition)) continue;
+        tasks.delete(partition);
+        void running.then(({ state }) => state.close()).catch(() => undefined);
+      }
+    },
+    closeAll: async () => {
+      const running = [...tasks.values()];
+      tasks.clear();
+      await Promise.all(
+        running.map(async (task) => (await task.catch(() => undefined))?.state.close()),
+      );
+    },
+    /** Changelog records applied while restoring, since this process started. */
+    restoredRecords: () => restoredRecords,
+  };
+}
+
+export type QueryTasks = ReturnType<typeof createQueryTasks>;

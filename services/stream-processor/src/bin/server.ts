@@ -1,0 +1,60 @@
+import { createKafka, createProducer, ensureTopics } from '@scale-models/kafka';
+import { createRedis } from '@scale-models/redis';
+import { loadConfigOrExit, runService } from '@scale-models/service-kit';
+import { createQueryManager } from '../adapters/query-manager.ts';
+import { buildApp } from '../app.ts';
+import { ConfigSchema } from '../config.ts';
+import { clickRecorded } from '../contracts.ts';
+import { NEXMARK_TOPIC } from '../nexmark/catalog.ts';
+import { CLICKS_TOPIC, serviceCatalog } from '../streams.ts';
+
+const config = loadConfigOrExit(ConfigSchema);
+const kafka = createKafka({
+  brokers: config.KAFKA_BROKERS.split(','),
+  clientId: 'stream-processor',
+});
+await ensureTopics(kafka, [
+  { topic: CLICKS_TOPIC, partitions: 3 },
+  { topic: NEXMARK_TOPIC, partitions: 1 },
+]);
+const redis = createRedis(config.REDIS_URL, {
+  name: 'stream-processor',
+  keyPrefix: 'stream-processor',
+});
+const producer = createProducer(kafka, { source: '/stream-processor/ingest' });
+const admin = kafka.admin();
+await admin.connect();
+const queries = createQueryManager({
+  kafka,
+  redis: redis.redis,
+  catalog: serviceCatalog(),
+  plan: {
+    allowedLatenessMs: config.ALLOWED_LATENESS_MS,
+    outOfOrdernessMs: config.OUT_OF_ORDERNESS_MS,
+    idleTimeoutMs: config.IDLE_TIMEOUT_MS,
+  },
+  mode: config.DELIVERY,
+  stateDir: config.STATE_DIR,
+});
+await queries.redeployAll();
+
+const app = buildApp({
+  queries,
+  producer,
+  clicks: clickRecorded(),
+  apiKeys: config.API_KEYS.split(','),
+  ready: {
+    kafka: async () => void (await admin.describeCluster()),
+    redis: redis.ready,
+  },
+  logger: { level: config.LOG_LEVEL },
+});
+await runService(app, {
+  port: config.PORT,
+  onShutdown: [
+    { name: 'queries', close: () => queries.stopAll() },
+    { name: 'kafka producer', close: () => producer.disconnect() },
+    { name: 'kafka admin', close: () => admin.disconnect() },
+    { name: 'redis', close: () => redis.close() },
+  ],
+});

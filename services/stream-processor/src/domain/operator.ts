@@ -1,0 +1,28 @@
+import type { StreamRecord } from './record.ts';
+
+export type Emit = (record: StreamRecord) => void;
+
+/**
+ * One step of a dataflow. Records arrive with the watermark the operator currently sees;
+ * `onWatermark` fires what became due, and `forward` says which watermark it passes on
+ * (a window that waits for late data holds its downstream back by the allowed lateness).
+ */
+export interface Operator {
+  onRecord(record: StreamRecord, watermark: number, emit: Emit): void;
+  onWatermark(watermark: number, emit: Emit): void;
+  forward(watermark: number): number;
+}
+
+/** Where events that arrive after their window closed go, with the reason. */
+export type LateSink = (record: StreamRecord, reason: string) => void;
+
+/** map, filter, flatMap and keyBy: a function from one record to zero or more. */
+export function statelessOperator(step: (record: StreamRecord) => StreamRecord[]): Operator {
+  return {
+    onRecord(record, _watermark, emit) {
+      for (const out of step(record)) emit(out);
+    },
+    onWatermark() {},
+    forward: (watermark) => watermark,
+  };
+}

@@ -1,0 +1,71 @@
+import { createDataflow } from './dataflow.ts';
+import type { QueryPlan } from './query-plan.ts';
+import type { StreamRecord } from './record.ts';
+import type { StateStore } from './state-store.ts';
+import { currentWatermark, initialWatermark, observeEvent } from './watermark-tracker.ts';
+import type { WatermarkState } from './watermark-tracker.ts';
+
+export type TaskOutput =
+  { kind: 'result'; record: StreamRecord } | { kind: 'late'; record: StreamRecord; reason: string };
+
+export interface Task {
+  /** One decoded event from `source` (a topic partition); returns what it produced. */
+  process(source: string, record: StreamRecord, now: number): TaskOutput[];
+  /** Processing time passed: idle sources may release the watermark. */
+  tick(now: number): TaskOutput[];
+  /** Bounded input ended (tests, benchmarks): every window closes. */
+  endOfInput(): TaskOutput[];
+  watermark(): number;
+}
+
+/** A watermark past any event time the timers can hold. */
+const END_OF_TIME = 9e15;
+
+const WATERMARK_KEY = 'task|watermark';
+
+/**
+ * One task of a query: its operators on its own state store, and the watermark kept in that
+ * same store, so a restored task continues exactly where its committed state left off.
+ */
+export function createTask(plan: QueryPlan, store: StateStore): Task {
+  let outputs: TaskOutput[] = [];
+  const late = (record: StreamRecord, reason: string) =>
+    outputs.push({ kind: 'late', record, reason });
+  const sink = (record: StreamRecord) => outputs.push({ kind: 'result', record });
+  const flow = createDataflow(plan.operators(store, late));
+  const load = () => (store.get(WATERMARK_KEY) as WatermarkState | undefined) ?? initialWatermark();
+
+  const advance = (state: WatermarkState, now: number) => {
+    const before = state.emitted;
+    const after = currentWatermark(state, plan.watermark, now);
+    flow.advance(before, after, sink);
+    store.put(WATERMARK_KEY, state);
+  };
+  const drain = () => {
+    const produced = outputs;
+    outputs = [];
+    return produced;
+  };
+
+  return {
+    process(source, record, now) {
+      const state = load();
+      flow.push(record, state.emitted, sink);
+      observeEvent(state, source, record.time, now);
+      advance(state, now);
+      return drain();
+    },
+    tick(now) {
+      advance(load(), now);
+      return drain();
+    },
+    endOfInput() {
+      const state = load();
+      flow.advance(state.emitted, END_OF_TIME, sink);
+      state.emitted = END_OF_TIME;
+      store.put(WATERMARK_KEY, state);
+      return drain();
+    },
+    watermark: () => load().emitted,
+  };
+}

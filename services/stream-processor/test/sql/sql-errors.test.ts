@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '@scale-models/errors';
+import { planQuery } from '../../src/sql/plan-query.ts';
+import { serviceCatalog } from '../../src/streams.ts';
+
+const OPTIONS = { allowedLatenessMs: 0, outOfOrdernessMs: 0, idleTimeoutMs: 1_000 };
+
+function refusal(sql: string): { code: string; line: number; column: number; message: string } {
+  try {
+    planQuery(sql, serviceCatalog(), OPTIONS);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    const { code, details, message } = error as InputError;
+    return { code, message, line: details!.line as number, column: details!.column as number };
+  }
+  throw new Error('the query was accepted');
+}
+
+describe('SQL errors point at the line and column', () => {
+  it.each([
+    ['syntax: a missing FROM', 'SELECT user\nWHERE x', 'sql.syntax', 2, 1],
+    [
+      'syntax: a stray character',
+      "SELECT user FROM clicks WHERE page = 'a' ?",
+      'sql.syntax',
+      1,
+      42,
+    ],
+    [
+      'syntax: an unterminated string',
+      "SELECT user FROM clicks\nWHERE page = 'oops",
+      'sql.syntax',
+      2,
+      14,
+    ],
+    ['an unknown column', 'SELECT user, colour\nFROM clicks', 'sql.unknown_column', 1, 14],
+    ['an unknown stream', 'SELECT a FROM nowhere', 'sql.unknown_source', 1, 15],
+    [
+      'aggregation without a window',
+      'SELECT user, COUNT(*)\nFROM clicks\nGROUP BY user',
+      'sql.unbounded_aggregation',
+      3,
+      10,
+    ],
+    [
+      'an aggregate without GROUP BY',
+      'SELECT COUNT(*) FROM clicks',
+      'sql.unbounded_aggregation',
+      1,
+      8,
+    ],
+    [
+      'a column neither grouped nor aggregated',
+      "SELECT page, COUNT(*) FROM clicks GROUP BY user, TUMBLE(ts, INTERVAL '1' MINUTE)",
+      'sql.not_grouped',
+      1,
+      8,
+    ],
+    [
+      'a bad hop',
+      "SELECT COUNT(*) FROM clicks GROUP BY HOP(ts, INTERVAL '7' SECOND, INTERVAL '10' SECOND)",
+      'sql.bad_window',
+      1,
+      38,
+    ],
+    [
+      'a stream joined as a table',
+      'SELECT A.id FROM auction A JOIN bid B ON A.id = B.auction',
+      'sql.unsupported_join',
+      1,
+      33,
+    ],
+    [
+      'an ambiguous column',
+      'SELECT id FROM auction A JOIN persons P ON A.seller = P.id',
+      'sql.ambiguous_column',
+      1,
+      8,
+    ],
+  ])('%s', (_name, sql, code, line, column) => {
+    expect(refusal(sql)).toMatchObject({ code, line, column });
+  });
+
+  it('says what it expected and what it found', () => {
+    expect(refusal('SELECT user FROM clicks EMIT SOON').message).toBe(
+      "expected FINAL or CHANGES but found 'SOON' at line 1, column 30",
+    );
+  });
+});
+
+describe('SQL plans', () => {
+  it('compiles CREATE STREAM … AS with HAVING and every aggregate', () => {
+    const planned = planQuery(
+      `CREATE STREAM spenders AS
+       SELECT user, COUNT(*) AS n, SUM(amount) AS total, AVG(amount) AS mean, MIN(amount) AS low,
+              MAX(amount) AS high, COUNT(DISTINCT page) AS pages, window_start
+       FROM clicks WHERE country <> 'XX'
+       GROUP BY user, SESSION(ts, INTERVAL '30' SECOND)
+       HAVING COUNT(*) > 1 EMIT CHANGES;`,
+      serviceCatalog(),
+      OPTIONS,
+    );
+    expect(planned.name).toBe('spenders');
+    expect(planned.plan.columns).toEqual([
+      'user',
+      'n',
+      'total',
+      'mean',
+      'low',
+      'high',
+      'pages',
+      'window_start',
+    ]);
+  });
+});

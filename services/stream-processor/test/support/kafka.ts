@@ -1,0 +1,53 @@
+import { createKafka, ensureTopics, parseCloudEvent, readToEnd } from '@scale-models/kafka';
+import { eventually, kafka as kafkaServer, uniqueName } from '@scale-models/testkit';
+import type { Kafka } from 'kafkajs';
+import { expect } from 'vitest';
+import type { ClickMessage } from './clicks.ts';
+
+export async function testKafka(): Promise<{ kafka: Kafka; brokers: string[] }> {
+  const { brokers } = await kafkaServer();
+  return { kafka: createKafka({ brokers, clientId: uniqueName('sp_test') }), brokers };
+}
+
+export async function createInput(kafka: Kafka, partitions: number): Promise<string> {
+  const topic = uniqueName('sp_clicks');
+  await ensureTopics(kafka, [{ topic, partitions }]);
+  return topic;
+}
+
+export async function produce(
+  kafka: Kafka,
+  topic: string,
+  messages: ClickMessage[],
+): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({ topic, messages });
+  await producer.disconnect();
+}
+
+/** Waits until the group committed every input offset there is. */
+export async function consumedAll(kafka: Kafka, groupId: string, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    await eventually(
+      async () => {
+        const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        for (const { partition, high } of ends) {
+          expect(offsets?.partitions.find((p) => p.partition === partition)?.offset).toBe(high);
+        }
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The CloudEvents on a topic as a read_committed (or uncommitted) reader sees them. */
+export async function readEvents(kafka: Kafka, topic: string, readUncommitted = false) {
+  const messages = await readToEnd(kafka, topic, { readUncommitted });
+  return messages.map((message) => parseCloudEvent(message.value));
+}
