@@ -10,7 +10,8 @@ import { linkRecords } from '../src/domain/matching/link-records.ts';
 import { MATCH_FIELDS } from '../src/domain/matching/match-record.ts';
 import type { MatchField } from '../src/domain/matching/match-record.ts';
 import { prepareRecord } from '../src/domain/matching/prepare-record.ts';
-import { generateRecords, seededRandom } from '../bench/accuracy/generate-people.ts';
+import { seededRandom } from '@scale-models/seeded-random';
+import { generateRecords } from '../bench/accuracy/generate-people.ts';
 
 const TRUE_M: LevelProbabilities = [0.05, 0.1, 0.85];
 const TRUE_U: LevelProbabilities = [0.85, 0.1, 0.05];

@@ -1,16 +1,5 @@
+import { seededRandom } from '@scale-models/seeded-random';
 import type { MatchRecord } from '../../src/domain/matching/match-record.ts';
-
-/** mulberry32: a small seeded generator, so a run can be repeated exactly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST = [
   'robert',

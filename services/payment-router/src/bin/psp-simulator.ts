@@ -1,7 +1,7 @@
 import { loadConfigOrExit, runService } from '@scale-models/service-kit';
 import { PspSimulatorConfigSchema } from '../config.ts';
 import { contractOf } from '../domain/psp-contracts.ts';
-import { seededRandom } from '../domain/routing/random.ts';
+import { seededRandom } from '@scale-models/seeded-random';
 import { BEHAVIOURS } from '../simulator/behaviour.ts';
 import { buildPspApp } from '../simulator/psp-app.ts';
 

@@ -8,7 +8,7 @@ import { createVelocityStore } from '../adapters/velocity-store.ts';
 import { MerchantKeys } from '../api/authenticate.ts';
 import { PSP_CONTRACTS } from '../domain/psp-contracts.ts';
 import type { RoutingStrategy } from '../domain/routing/choose-route.ts';
-import type { Random } from '../domain/routing/random.ts';
+import type { Random } from '@scale-models/seeded-random';
 import type { RoutingRule } from '../domain/routing/routing-rules.ts';
 import { IdempotencyStore } from './idempotency-store.ts';
 import type { PaymentDeps } from './payment-deps.ts';

@@ -4,7 +4,7 @@ import { CircuitBreaker } from '../domain/routing/circuit-breaker.ts';
 import type { BreakerOptions } from '../domain/routing/circuit-breaker.ts';
 import type { AttemptOutcome } from '../domain/routing/decline.ts';
 import { isTechnicalFailure } from '../domain/routing/decline.ts';
-import type { Random } from '../domain/routing/random.ts';
+import type { Random } from '@scale-models/seeded-random';
 import type { RoutedPayment, RoutingRule } from '../domain/routing/routing-rules.ts';
 import { SuccessRates } from '../domain/routing/success-rates.ts';
 

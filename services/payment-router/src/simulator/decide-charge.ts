@@ -1,4 +1,4 @@
-import type { Random } from '../domain/routing/random.ts';
+import type { Random } from '@scale-models/seeded-random';
 import { sampleNormal } from '../domain/routing/random.ts';
 import type { PspBehaviour, PspMode } from './behaviour.ts';
 

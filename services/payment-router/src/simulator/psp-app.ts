@@ -4,7 +4,7 @@ import type { LoggerOptions, RoutePlugin, ServiceApp } from '@scale-models/servi
 import type { FastifyReply } from 'fastify';
 import { brandOf } from '../domain/card.ts';
 import type { PspProfile } from '../domain/routing/choose-route.ts';
-import type { Random } from '../domain/routing/random.ts';
+import type { Random } from '@scale-models/seeded-random';
 import { writeSettlementFile } from '../settlement-file.ts';
 import type { PspBehaviour, PspMode } from './behaviour.ts';
 import { MODES } from './behaviour.ts';

@@ -3,7 +3,8 @@ import { chooseRoute, feeOf } from '../../src/domain/routing/choose-route.ts';
 import type { PspProfile, RouteInputs } from '../../src/domain/routing/choose-route.ts';
 import { CircuitBreaker } from '../../src/domain/routing/circuit-breaker.ts';
 import { mayCascade } from '../../src/domain/routing/decline.ts';
-import { sampleBeta, seededRandom } from '../../src/domain/routing/random.ts';
+import { seededRandom } from '@scale-models/seeded-random';
+import { sampleBeta } from '../../src/domain/routing/random.ts';
 import { SuccessRates } from '../../src/domain/routing/success-rates.ts';
 
 const psps: PspProfile[] = [

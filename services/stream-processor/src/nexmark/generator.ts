@@ -1,3 +1,4 @@
+import { seededRandom } from '@scale-models/seeded-random';
 import type { Auction, Bid, NexmarkEvent, Person } from './model.ts';
 
 // The constants of the reference generator (Apache Beam / Flink nexmark `GeneratorConfig`).
@@ -65,16 +66,9 @@ export interface GeneratorOptions {
   seed?: number;
 }
 
-/** A small seeded PRNG (mulberry32): the same event id always yields the same event. */
+/** A seeded generator per event: the same event id always yields the same event. */
 function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = seededRandom(seed);
   return { next, int: (bound: number) => Math.floor(next() * bound) };
 }
 type Random = ReturnType<typeof random>;

@@ -1,5 +1,5 @@
 import type { CircuitBreaker } from './circuit-breaker.ts';
-import type { Random } from './random.ts';
+import type { Random } from '@scale-models/seeded-random';
 import type { RoutedPayment, RoutingRule } from './routing-rules.ts';
 import { ruleMatches } from './routing-rules.ts';
 import type { SuccessRates } from './success-rates.ts';

@@ -1,17 +1,4 @@
-/** A source of uniform numbers in [0, 1); seeded in tests and benchmarks, Math.random in service. */
-export type Random = () => number;
-
-/** mulberry32: a tiny, fast, well-mixed 32-bit PRNG, enough for simulation and sampling. */
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import type { Random } from '@scale-models/seeded-random';
 
 /** Standard normal by Box-Muller. */
 export function sampleNormal(random: Random): number {

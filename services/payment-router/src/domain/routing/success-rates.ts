@@ -1,4 +1,4 @@
-import type { Random } from './random.ts';
+import type { Random } from '@scale-models/seeded-random';
 import { sampleBeta } from './random.ts';
 
 /** The unit routing learns for: a card brand in a country paying in a currency. */

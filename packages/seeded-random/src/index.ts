@@ -1,0 +1,2 @@
+export { seededRandom } from './seeded-random.ts';
+export type { Random } from './seeded-random.ts';
