@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import { writeHeaders } from '../test/support/harness.ts';
 import { ENTITIES, REFS, startBenchStore } from './setup.ts';
-import { ms, runLoad } from './load.ts';
+import { ms, startLoadGenerator } from './load.ts';
 
 const MODEL = {
   kind: 'logistic-regression',
@@ -12,7 +12,10 @@ const MODEL = {
   scales: REFS.map(() => 0.3),
 };
 
-/** KServe V2 REST inference at concurrency 1, 16, 64, dynamic batching off (max batch 1) and on. */
+/**
+ * KServe V2 REST inference at concurrency 1, 16, 64, dynamic batching off (max batch 1) and on;
+ * the load comes from a separate process.
+ */
 export async function benchInference(): Promise<void> {
   const table = new Table({
     head: [
@@ -25,6 +28,7 @@ export async function benchInference(): Promise<void> {
     ],
   });
   const throughput = new Map<string, number>();
+  const load = startLoadGenerator();
   for (const [label, maxBatchSize] of [
     ['batching off', 1],
     ['batching on (max 64, 2 ms)', 64],
@@ -37,21 +41,15 @@ export async function benchInference(): Promise<void> {
     await inject('POST', '/v1/models', { name: 'bench' });
     await inject('POST', '/v1/models/bench/versions', { artifact: MODEL });
     await inject('PUT', '/v1/models/bench/aliases/champion', { version: 1 });
-    const infer = async () => {
-      const id = Math.floor(Math.random() * ENTITIES);
-      const response = await fetch(`${store.base}/v2/models/bench/infer`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          inputs: [{ name: 'user_id', datatype: 'INT64', shape: [1], data: [id] }],
-        }),
-      });
-      if (!response.ok) throw new Error(`infer answered ${response.status}`);
-      await response.arrayBuffer();
-    };
     for (const concurrency of [1, 16, 64]) {
       const before = store.h.store.modelServer.batchStats('bench') ?? { batches: 0, items: 0 };
-      const result = await runLoad(concurrency, concurrency === 1 ? 2000 : 6000, infer);
+      const result = await load.run({
+        target: { kind: 'http-infer', base: store.base, model: 'bench' },
+        idRange: ENTITIES,
+        entitiesPerRequest: 1,
+        concurrency,
+        total: concurrency === 1 ? 2000 : 6000,
+      });
       const after = store.h.store.modelServer.batchStats('bench')!;
       throughput.set(`${label}/${concurrency}`, result.opsPerSecond);
       table.push([
@@ -63,10 +61,9 @@ export async function benchInference(): Promise<void> {
         ((after.items - before.items) / (after.batches - before.batches)).toFixed(1),
       ]);
     }
-    store.online.close();
-    store.inference.close();
     await store.close();
   }
+  load.stop();
   console.log(table.toString());
   const gain =
     throughput.get('batching on (max 64, 2 ms)/64')! / throughput.get('batching off/64')!;

@@ -1,9 +1,34 @@
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+
+export interface LoadResult {
+  opsPerSecond: number;
+  p50: number;
+  p99: number;
+}
+
+/** What the load-generator process calls: one request shape against one listening endpoint. */
+export type LoadTarget =
+  | { kind: 'redis-mget'; redisUrl: string; keyPrefix: string; view: string }
+  | { kind: 'http-online'; base: string; features: string[] }
+  | { kind: 'grpc-online'; address: string; features: string[] }
+  | { kind: 'http-infer'; base: string; model: string };
+
+export interface LoadJob {
+  target: LoadTarget;
+  /** Entity ids per request are drawn uniformly from 0..idRange-1. */
+  idRange: number;
+  entitiesPerRequest: number;
+  concurrency: number;
+  total: number;
+}
+
 /** Latency percentiles and throughput of `fn` run `total` times by `concurrency` callers. */
 export async function runLoad(
   concurrency: number,
   total: number,
   fn: () => Promise<unknown>,
-): Promise<{ opsPerSecond: number; p50: number; p99: number }> {
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -21,6 +46,34 @@ export async function runLoad(
   const at = (q: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
   return { opsPerSecond: latencies.length / seconds, p50: at(0.5), p99: at(0.99) };
+}
+
+/**
+ * A load generator in its own Node process (bench/load-worker.ts), so the server's event loop
+ * serves only and the client's cost is not counted in the server's latency. Jobs run one at a time.
+ */
+export function startLoadGenerator() {
+  const child: ChildProcess = fork(new URL('./load-worker.ts', import.meta.url).pathname, {
+    stdio: 'inherit',
+  });
+  return {
+    run(job: LoadJob): Promise<LoadResult> {
+      return new Promise((resolve, reject) => {
+        const onExit = (code: number | null) =>
+          reject(new Error(`the load generator exited (${code})`));
+        child.once('exit', onExit);
+        child.once('message', (message: { result?: LoadResult; error?: string }) => {
+          child.off('exit', onExit);
+          if (message.result) resolve(message.result);
+          else reject(new Error(`load generator: ${message.error}`));
+        });
+        child.send(job);
+      });
+    },
+    stop() {
+      child.kill();
+    },
+  };
 }
 
 export const ms = (value: number) => value.toFixed(2);

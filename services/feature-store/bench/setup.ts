@@ -1,5 +1,4 @@
-import { credentials } from '@grpc/grpc-js';
-import { createGrpcServer, loadProto, lookupService } from '@scale-models/grpc';
+import { createGrpcServer } from '@scale-models/grpc';
 import { startHarness, writeHeaders } from '../test/support/harness.ts';
 import type { Harness, HarnessOptions } from '../test/support/harness.ts';
 import { grpcServices } from '../src/api/grpc-services.ts';
@@ -8,7 +7,7 @@ export const FEATURES = Array.from({ length: 10 }, (_, i) => `f${i}`);
 export const REFS = FEATURES.map((f) => `bench:${f}`);
 export const ENTITIES = 10_000;
 
-/** A listening feature store with one view of 10 float features for 10,000 entities, materialized. */
+/** A listening (HTTP and gRPC) feature store with one view of 10 float features for 10,000 entities, materialized. */
 export async function startBenchStore(options: HarnessOptions = {}) {
   const h: Harness = await startHarness(options);
   const inject = (url: string, payload: unknown) =>
@@ -36,20 +35,10 @@ export async function startBenchStore(options: HarnessOptions = {}) {
   const base = await h.app.listen({ port: 0, host: '127.0.0.1' });
   const grpc = createGrpcServer({ services: grpcServices(h.store) });
   const port = await grpc.listen('127.0.0.1:0');
-  const proto = (name: string) => loadProto(new URL(`../proto/${name}`, import.meta.url).pathname);
-  const OnlineClient = lookupService(
-    proto('online_features.proto'),
-    'feature_store.v1.OnlineFeatures',
-  );
-  const InferenceClient = lookupService(
-    proto('grpc_predict_v2.proto'),
-    'inference.GRPCInferenceService',
-  );
   return {
     h,
     base,
-    online: new OnlineClient(`127.0.0.1:${port}`, credentials.createInsecure()),
-    inference: new InferenceClient(`127.0.0.1:${port}`, credentials.createInsecure()),
+    grpcAddress: `127.0.0.1:${port}`,
     async close() {
       await grpc.shutdown(1000);
       await h.close();
