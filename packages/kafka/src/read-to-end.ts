@@ -6,6 +6,8 @@ import type { ConsumedMessage } from './consumed-message.ts';
 export interface ReadToEndOptions {
   /** Only these partitions (default: all). */
   partitions?: number[];
+  /** Where to start per partition (default: the beginning): replaying only a changelog's tail. */
+  startOffsets?: Record<number, string>;
   readUncommitted?: boolean;
   /** Called for each message in offset order per partition; default collects them. */
   onMessage?: (message: ConsumedMessage) => void | Promise<void>;
@@ -31,11 +33,21 @@ export async function readToEnd(
       (await admin.fetchTopicOffsets(topic))
         .filter(
           ({ partition, high, low }) =>
-            high !== low && (options.partitions?.includes(partition) ?? true),
+            BigInt(high) > BigInt(options.startOffsets?.[partition] ?? low) &&
+            (options.partitions?.includes(partition) ?? true),
         )
         .map(({ partition, high }) => [partition, BigInt(high)]),
     );
     if (ends.size === 0) return [];
+    const starts = Object.entries(options.startOffsets ?? {});
+    if (starts.length > 0) {
+      // The throw-away group starts where its committed offsets say; the rest from the beginning.
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: starts.map(([partition, offset]) => ({ partition: Number(partition), offset })),
+      });
+    }
     const collected: ConsumedMessage[] = [];
     const onMessage =
       options.onMessage ?? ((message: ConsumedMessage) => void collected.push(message));

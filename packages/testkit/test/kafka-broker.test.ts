@@ -26,7 +26,9 @@ it('starts a private broker that keeps acknowledged records across a crash and a
     await consumer.connect();
     await consumer.subscribe({ topics: ['kept'], fromBeginning: true });
     const first = new Promise<string>((resolve) => {
-      void consumer.run({ eachMessage: async ({ message }) => resolve(String(message.value)) });
+      void consumer.run({
+        eachMessage: ({ message }) => Promise.resolve(resolve(String(message.value))),
+      });
     });
     expect(await first).toBe('acknowledged');
     await consumer.disconnect();
