@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { parseCloudEvent } from '@scale-models/kafka';
-import { migrate, withTransaction } from '@scale-models/postgres';
+import { createPool, ensureDatabase, migrate, withTransaction } from '@scale-models/postgres';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import type pg from 'pg';
 import type { ViewUpdate } from './live-view.ts';
@@ -31,6 +31,14 @@ export async function migrateSink(pool: pg.Pool): Promise<void> {
   await migrate(pool, { directories: [sinkMigrations] });
 }
 
+/** The sink's database, created and migrated when missing. */
+export async function openSinkDatabase(url: string): Promise<pg.Pool> {
+  await ensureDatabase(url);
+  const pool = createPool(url, { applicationName: 'stream-processor' });
+  await migrateSink(pool);
+  return pool;
+}
+
 /**
  * Writes a query's committed results into PostgreSQL with exactly-once effect: each chunk's
  * upserts (keyed by window and key) and the topic offset it reaches commit in one PostgreSQL
@@ -46,16 +54,17 @@ export async function startPostgresSink(options: PostgresSinkOptions): Promise<P
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+    eachBatch: async (payload) => {
+      const { batch } = payload;
       for (let start = 0; start < batch.messages.length; start += size) {
-        if (!isRunning() || isStale()) return;
+        if (!payload.isRunning() || payload.isStale()) return;
         const chunk = batch.messages.slice(start, start + size);
         await writeChunk(options, batch.partition, chunk);
         const last = chunk.at(-1)!.offset;
-        resolveOffset(last);
+        payload.resolveOffset(last);
         const next = (BigInt(last) + 1n).toString();
         await consumer.commitOffsets([{ topic, partition: batch.partition, offset: next }]);
-        await heartbeat();
+        await payload.heartbeat();
       }
     },
   });
