@@ -39,15 +39,6 @@ export async function readToEnd(
         .map(({ partition, high }) => [partition, BigInt(high)]),
     );
     if (ends.size === 0) return [];
-    const starts = Object.entries(options.startOffsets ?? {});
-    if (starts.length > 0) {
-      // The throw-away group starts where its committed offsets say; the rest from the beginning.
-      await admin.setOffsets({
-        groupId,
-        topic,
-        partitions: starts.map(([partition, offset]) => ({ partition: Number(partition), offset })),
-      });
-    }
     const collected: ConsumedMessage[] = [];
     const onMessage =
       options.onMessage ?? ((message: ConsumedMessage) => void collected.push(message));
@@ -88,12 +79,20 @@ async function consume(
       eachBatch: async ({ batch }) => {
         const end = ends.get(batch.partition);
         if (end === undefined) return;
+        const start = BigInt(options.startOffsets?.[batch.partition] ?? 0);
         for (const message of batch.messages) {
+          // A batch fetched before the seek below took effect may hold earlier records.
+          if (BigInt(message.offset) < start) continue;
           if (BigInt(message.offset) >= end) break;
           await onMessage(toConsumedMessage(topic, batch.partition, message));
         }
       },
     });
+    // Not admin.setOffsets: kafkajs implements it with a consumer that waits out a fetch (5 s).
+    for (const [partition, offset] of Object.entries(options.startOffsets ?? {})) {
+      if (ends.has(Number(partition)))
+        consumer.seek({ topic, partition: Number(partition), offset });
+    }
     const timeoutMs = options.timeoutMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

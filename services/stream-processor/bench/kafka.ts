@@ -1,8 +1,7 @@
 // Through Kafka on this machine: Nexmark events preloaded into a one-partition topic, then
 // consumed, processed and produced by a query task, exactly-once (transactions) and
 // at-least-once, beside the raw kafkajs consume-produce rate in the same run as the ceiling.
-// Throughput counts from the first input decoded to the last. Then the restore rate: a
-// changelog of RESTORE_MB of 1 KB state records read back into a fresh LMDB task state.
+// Throughput counts from the first input decoded to the last.
 // `node bench/kafka.ts` with KAFKA_BROKERS set (BENCH_EVENTS to change the size).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +9,6 @@ import { join } from 'node:path';
 import { createKafka, ensureTopics, runExactlyOncePipeline } from '@scale-models/kafka';
 import Table from 'cli-table3';
 import type { Kafka } from 'kafkajs';
-import { openTaskState } from '../src/adapters/lmdb-state.ts';
-import { restoreTaskState } from '../src/adapters/restore-task-state.ts';
 import { produceNexmark } from '../src/adapters/nexmark-producer.ts';
 import { runQuery } from '../src/adapters/run-query.ts';
 import type { DeliveryMode } from '../src/adapters/run-query.ts';
@@ -151,56 +148,3 @@ for (const name of ['q0', 'q2', 'q5', 'q7'] as NexmarkQuery[]) {
 }
 console.log(`through Kafka (one partition, one task; broker on the same 2 cores)`);
 console.log(table.toString());
-
-const RESTORE_MB = Number(process.env.RESTORE_MB ?? 200);
-const changelog = `${input}.changelog`;
-await ensureTopics(kafka, [
-  { topic: changelog, partitions: 1, config: { 'cleanup.policy': 'compact' } },
-]);
-/** Appends `mb` MB of 1 KB state records (keys from `first`) to the changelog. */
-async function writeChangelog(first: number, mb: number) {
-  const producer = kafka.producer({ idempotent: true });
-  await producer.connect();
-  const value = JSON.stringify({ payload: 'x'.repeat(1_000) });
-  for (let batch = 0; batch < mb; batch += 1) {
-    const messages = Array.from({ length: 1_000 }, (_, i) => ({
-      key: `key-${first + batch * 1_000 + i}`,
-      value,
-    }));
-    await producer.send({ topic: changelog, acks: -1, messages });
-  }
-  await producer.disconnect();
-}
-/** Opens the task state at `path`, restores it from the changelog, and times it. */
-async function timedRestore(path: string) {
-  const state = openTaskState(path);
-  const started = Date.now();
-  const report = await restoreTaskState(kafka, changelog, 0, state, 'bench');
-  const seconds = (Date.now() - started) / 1000;
-  await state.close();
-  return { ...report, seconds };
-}
-await writeChangelog(0, RESTORE_MB);
-const statePath = join(mkdtempSync(join(tmpdir(), 'sp-restore-')), 'state');
-const full = await timedRestore(statePath);
-// A restart after 1 % more state changes: the local state replays only that tail.
-const TAIL_MB = Math.max(1, Math.round(RESTORE_MB / 100));
-await writeChangelog(RESTORE_MB * 1_000, TAIL_MB);
-const incremental = await timedRestore(statePath);
-const restoreTable = new Table({
-  head: ['restore', 'changelog', 'records replayed', 'seconds', 's per GB of state'],
-});
-for (const [name, result] of [
-  ['full rebuild (no local state)', full],
-  [`incremental (local state + ${TAIL_MB} MB tail)`, incremental],
-] as const) {
-  restoreTable.push([
-    `${name}: ${result.kind}`,
-    `${RESTORE_MB + (result === incremental ? TAIL_MB : 0)} MB`,
-    result.records.toLocaleString('en'),
-    result.seconds.toFixed(2),
-    ((result.seconds * 1024) / (RESTORE_MB + (result === incremental ? TAIL_MB : 0))).toFixed(1),
-  ]);
-}
-console.log('state restore (1 KB records, one partition)');
-console.log(restoreTable.toString());
