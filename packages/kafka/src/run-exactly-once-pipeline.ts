@@ -1,5 +1,6 @@
 import type { EachBatchPayload, IHeaders, Kafka, KafkaMessage, RecordMetadata } from 'kafkajs';
 import { toConsumedMessage } from './consumed-message.ts';
+import { keepConsumerRunning } from './keep-consumer-running.ts';
 import type { ConsumedMessage } from './consumed-message.ts';
 import { createTransactionalProducerPool } from './transactional-producer-pool.ts';
 import type { TransactionalProducerPool } from './transactional-producer-pool.ts';
@@ -83,7 +84,7 @@ export async function runExactlyOncePipeline(options: PipelineOptions): Promise<
   }
   await consumer.connect();
   await consumer.subscribe({ topics: inputTopics, fromBeginning });
-  await consumer.run({
+  const stopRestarting = await keepConsumerRunning(consumer, {
     // Offsets are committed only inside transactions (sendOffsets), never by the consumer.
     autoCommit: false,
     eachBatchAutoResolve: false,
@@ -91,6 +92,7 @@ export async function runExactlyOncePipeline(options: PipelineOptions): Promise<
   });
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
+    stopRestarting();
     await consumer.disconnect();
     await producers.closeAll();
   };

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { parseCloudEvent } from '@scale-models/kafka';
+import { keepConsumerRunning, parseCloudEvent } from '@scale-models/kafka';
 import { createPool, ensureDatabase, migrate, withTransaction } from '@scale-models/postgres';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import type pg from 'pg';
@@ -51,7 +51,7 @@ export async function startPostgresSink(options: PostgresSinkOptions): Promise<P
   const consumer = kafka.consumer({ groupId: options.groupId, readUncommitted: false });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await consumer.run({
+  const stopRestarting = await keepConsumerRunning(consumer, {
     autoCommit: false,
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {
@@ -76,7 +76,10 @@ export async function startPostgresSink(options: PostgresSinkOptions): Promise<P
       );
       return rows.map(({ result_id, row }) => ({ id: result_id, row }));
     },
-    stop: () => consumer.disconnect(),
+    async stop() {
+      stopRestarting();
+      await consumer.disconnect();
+    },
   };
 }
 

@@ -54,7 +54,12 @@ export function createQueryTasks(options: QueryTasksOptions) {
   const start = async (partition: number): Promise<RunningTask> => {
     const state = openTaskState(join(options.stateDir, `${plan.name}-${partition}`));
     const generation = generationOf(partition);
-    const report = await restoreTaskState(kafka, topics.changelog, partition, state, generation);
+    const report = await restoreTaskState(kafka, topics.changelog, partition, state, generation)
+      // The next chunk tries again; the files stay, with the checkpoint of what was applied.
+      .catch(async (error: unknown) => {
+        await state.close();
+        throw error;
+      });
     restoredRecords += report.records;
     options.onRestore?.(report);
     return { task: createTask(plan, state.store), state, generation };

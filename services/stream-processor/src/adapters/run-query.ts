@@ -1,4 +1,9 @@
-import { ensureTopics, runExactlyOncePipeline, toConsumedMessage } from '@scale-models/kafka';
+import {
+  ensureTopics,
+  keepConsumerRunning,
+  runExactlyOncePipeline,
+  toConsumedMessage,
+} from '@scale-models/kafka';
 import type { OutputMessage } from '@scale-models/kafka';
 import { Partitioners } from 'kafkajs';
 import type { Kafka, RecordMetadata } from 'kafkajs';
@@ -91,7 +96,7 @@ async function runAtLeastOnce(options: RunQueryOptions, tasks: QueryTasks) {
   await consumer.connect();
   await consumer.subscribe({ topics: [inputTopic], fromBeginning: true });
   const size = options.maxMessagesPerTransaction ?? 500;
-  await consumer.run({
+  const stopRestarting = await keepConsumerRunning(consumer, {
     autoCommit: false,
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {
@@ -128,6 +133,7 @@ async function runAtLeastOnce(options: RunQueryOptions, tasks: QueryTasks) {
     },
   });
   return async () => {
+    stopRestarting();
     await consumer.disconnect();
     await producer.disconnect();
   };
