@@ -163,8 +163,13 @@ export function createQueryTasks(options: QueryTasksOptions) {
     ): Promise<void> => {
       const running = await tasks.get(partition)?.catch(() => undefined);
       if (running === undefined) return;
-      if (committed) running.state.commit(checkpointAfter(running, partition, written));
-      else running.state.rollback();
+      if (committed) return running.state.commit(checkpointAfter(running, partition, written));
+      // A failed commit may still have committed on the broker (the answer was lost). The next
+      // chunk restores the task from its checkpoint instead: the changelog tail holds the
+      // chunk's changes exactly if Kafka committed them.
+      running.state.rollback();
+      tasks.delete(partition);
+      await running.state.close();
     },
     /** Partitions that moved away take their state with them; it is rebuilt if they return. */
     onAssignment: (assignment: Record<string, number[]>, inputTopic: string) => {

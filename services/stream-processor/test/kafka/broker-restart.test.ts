@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createKafka } from '@scale-models/kafka';
 import { eventually, startKafkaBroker, uniqueName } from '@scale-models/testkit';
 import type { KafkaBroker } from '@scale-models/testkit';
+import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { queryTopics } from '../../src/adapters/topics.ts';
 import { planQuery } from '../../src/sql/plan-query.ts';
@@ -66,6 +67,8 @@ it('a broker stopped (SIGTERM) and crashed (SIGKILL) mid-stream: read_committed 
       expect(task.process.exitCode).toBeNull();
       await broker.restart();
     }
+    // Partition leaders are elected a moment after the broker says it started.
+    await eventually(() => inputOffsets(kafka, input));
     await consumedAll(kafka, env.GROUP, input);
     expect(task.process.exitCode).toBeNull();
   } finally {
@@ -84,3 +87,13 @@ it('a broker stopped (SIGTERM) and crashed (SIGKILL) mid-stream: read_committed 
     canonical(expected.late),
   );
 }, 400_000);
+
+async function inputOffsets(kafka: Kafka, topic: string) {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await admin.fetchTopicOffsets(topic);
+  } finally {
+    await admin.disconnect();
+  }
+}
