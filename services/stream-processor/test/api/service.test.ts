@@ -119,6 +119,43 @@ describe('the query API', () => {
     });
   });
 
+  it('refuses a pull from PostgreSQL when the service runs without a sink', async () => {
+    const clicks = uniqueName('sp_api_nosink');
+    await ensureTopics(kafka, [{ topic: clicks, partitions: 1 }]);
+    const withoutSink = createQueryManager({
+      kafka,
+      redis: redis.redis,
+      catalog: serviceCatalog({ clicks }),
+      plan: { allowedLatenessMs: 0, outOfOrdernessMs: 0, idleTimeoutMs: 1e12 },
+      mode: 'exactly-once',
+      stateDir: mkdtempSync(join(tmpdir(), 'sp-api-')),
+    });
+    const bare = buildApp({
+      queries: withoutSink,
+      producer,
+      clicks: clickRecorded(),
+      apiKeys: [API_KEY],
+      ready: { kafka: () => Promise.resolve(), redis: redis.ready },
+      logger: { level: 'warn' },
+    });
+    try {
+      const name = uniqueName('nosink');
+      const created = await bare.inject({
+        method: 'POST',
+        url: '/queries',
+        headers: { 'x-api-key': API_KEY },
+        payload: { sql: `CREATE STREAM ${name} AS SELECT user FROM clicks` },
+      });
+      expect(created.statusCode).toBe(201);
+      const pulled = await bare.inject({ url: `/queries/${name}/results?store=postgres` });
+      expect(pulled.statusCode).toBe(400);
+      expect(pulled.json()).toMatchObject({ code: 'results.no_postgres_sink' });
+    } finally {
+      await bare.close();
+      await withoutSink.stopAll();
+    }
+  });
+
   it('refuses invalid clicks before they reach Kafka', async () => {
     const response = await sendClicks([{ user: '', amount: 1, ts: -5 }]);
     expect(response.statusCode).toBe(400);
