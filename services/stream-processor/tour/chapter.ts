@@ -105,7 +105,7 @@ FROM clicks GROUP BY user, TUMBLE(ts, INTERVAL '10' SECOND) EMIT FINAL`,
       run: async (context) => {
         await context.stop('engine');
         await context.start('engine');
-        return 'the query is redeployed from the registry; its tasks restore their windows from the changelog';
+        return 'the query is redeployed from the registry; its tasks reopen their LMDB state and replay only the changelog beyond its checkpoint';
       },
     },
     {
