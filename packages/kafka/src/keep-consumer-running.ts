@@ -20,6 +20,8 @@ export async function keepConsumerRunning(
   const rerun = async () => {
     try {
       await consumer.connect();
+      // Stopped while connecting: the caller's disconnect may already have run.
+      if (stopped) return void (await consumer.disconnect());
       await consumer.run(config);
     } catch {
       later(); // the broker is still away
