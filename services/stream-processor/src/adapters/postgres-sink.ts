@@ -24,18 +24,13 @@ export interface PostgresSink {
   stop(): Promise<void>;
 }
 
-export const sinkMigrations = fileURLToPath(new URL('../../migrations', import.meta.url));
+const sinkMigrations = fileURLToPath(new URL('../../migrations', import.meta.url));
 
-/** Creates the sink's tables (idempotent; safe for several processes at once). */
-export async function migrateSink(pool: pg.Pool): Promise<void> {
-  await migrate(pool, { directories: [sinkMigrations] });
-}
-
-/** The sink's database, created and migrated when missing. */
+/** The sink's database and tables, created when missing (safe for several processes at once). */
 export async function openSinkDatabase(url: string): Promise<pg.Pool> {
   await ensureDatabase(url);
   const pool = createPool(url, { applicationName: 'stream-processor' });
-  await migrateSink(pool);
+  await migrate(pool, { directories: [sinkMigrations] });
   return pool;
 }
 

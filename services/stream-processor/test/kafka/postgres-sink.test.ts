@@ -1,13 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPool } from '@scale-models/postgres';
 import { createTestDatabase, eventually, uniqueName } from '@scale-models/testkit';
 import type { TestDatabase } from '@scale-models/testkit';
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { migrateSink } from '../../src/adapters/postgres-sink.ts';
+import { openSinkDatabase } from '../../src/adapters/postgres-sink.ts';
 import { runQuery } from '../../src/adapters/run-query.ts';
 import { queryTopics } from '../../src/adapters/topics.ts';
 import { planQuery } from '../../src/sql/plan-query.ts';
@@ -30,8 +29,7 @@ let pool: pg.Pool;
 beforeAll(async () => {
   ({ kafka, brokers } = await testKafka());
   database = await createTestDatabase('sp_sink');
-  pool = createPool(database.url, { applicationName: 'sp-sink-test' });
-  await migrateSink(pool);
+  pool = await openSinkDatabase(database.url);
 });
 
 afterAll(async () => {
