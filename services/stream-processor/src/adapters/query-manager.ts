@@ -2,10 +2,13 @@ import { join } from 'node:path';
 import { ConflictError, InputError, NotFoundError } from '@scale-models/errors';
 import type { Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
+import type pg from 'pg';
 import type { Catalog } from '../sql/catalog.ts';
 import { planQuery } from '../sql/plan-query.ts';
 import type { PlanOptions } from '../sql/plan-query.ts';
 import { startLiveView } from './live-view.ts';
+import { startPostgresSink } from './postgres-sink.ts';
+import type { PostgresSink } from './postgres-sink.ts';
 import type { LiveView } from './live-view.ts';
 import { runQuery } from './run-query.ts';
 import type { DeliveryMode, RunningQuery } from './run-query.ts';
@@ -20,6 +23,8 @@ export interface DeployedQuery {
   columns: string[];
   running: RunningQuery;
   view: LiveView;
+  /** Results in PostgreSQL too, when the service has a database. */
+  sink?: PostgresSink;
 }
 
 export interface QueryManagerOptions {
@@ -29,6 +34,8 @@ export interface QueryManagerOptions {
   plan: PlanOptions;
   mode: DeliveryMode;
   stateDir: string;
+  /** When set, each query's results also go to PostgreSQL (pull queries with store=postgres). */
+  pool?: pg.Pool;
 }
 
 const REGISTRY = 'queries';
@@ -69,6 +76,15 @@ export function createQueryManager(options: QueryManagerOptions) {
       topic: topics.results,
       groupId: `stream-processor-${name}-view`,
     });
+    const sink =
+      options.pool &&
+      (await startPostgresSink({
+        kafka: options.kafka,
+        pool: options.pool,
+        query: name,
+        topic: topics.results,
+        groupId: `stream-processor-${name}-pg`,
+      }));
     const deployed = {
       name,
       sql,
@@ -77,6 +93,7 @@ export function createQueryManager(options: QueryManagerOptions) {
       columns: planned.plan.columns,
       running,
       view,
+      sink,
     };
     queries.set(name, deployed);
     return deployed;
@@ -111,6 +128,7 @@ export function createQueryManager(options: QueryManagerOptions) {
       queries.delete(deployed.name);
       await options.redis.hdel(REGISTRY, deployed.name);
       await deployed.view.stop();
+      await deployed.sink?.stop();
       await deployed.running.stop();
     },
     async stopAll(): Promise<void> {
@@ -118,6 +136,7 @@ export function createQueryManager(options: QueryManagerOptions) {
       queries.clear();
       for (const deployed of all) {
         await deployed.view.stop();
+        await deployed.sink?.stop();
         await deployed.running.stop();
       }
     },
