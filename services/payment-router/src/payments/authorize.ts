@@ -13,6 +13,7 @@ import { finishAttempt, finishDeclined, finishExhausted, recordAttempt } from '.
 import type { PaymentDeps } from './payment-deps.ts';
 import type { PaymentView, RoutingTrace } from './payment-view.ts';
 import { viewOf } from './payment-view.ts';
+import type { PlannedRoute } from './routing-engine.ts';
 import { attemptCharge } from './resolve-attempt.ts';
 
 export interface CreatePayment {
@@ -53,10 +54,10 @@ export async function authorize(
     country: input.customer.country,
     bin: input.card.bin,
   };
-  const plan =
+  const plan: PlannedRoute =
     fraud.decision === 'decline'
-      ? { candidates: [], reasons: ['fraud: declined'] }
-      : deps.routing.plan(routed);
+      ? { candidates: [], reasons: ['fraud: declined'], breakers: new Map() }
+      : await deps.routing.plan(routed);
   const trace: RoutingTrace = { reasons: plan.reasons, attempts: [] };
   const row = await beginPayment(deps.pool, {
     id,
@@ -76,7 +77,7 @@ export async function authorize(
 
   let last: FinishedAttempt | undefined;
   for (const [seq, candidate] of plan.candidates.slice(0, MAX_ATTEMPTS).entries()) {
-    if (!deps.routing.allows(candidate.psp)) {
+    if (!(await deps.routing.allows(plan, candidate.psp))) {
       trace.reasons.push(`${candidate.psp}: circuit open, skipped`);
       continue;
     }
@@ -95,7 +96,7 @@ export async function authorize(
       card: input.card,
     });
     const latencyMs = Math.round(performance.now() - started);
-    deps.routing.learn(routed, candidate.psp, outcome);
+    await deps.routing.learn(routed, candidate.psp, outcome);
     trace.attempts.push({
       psp: candidate.psp,
       outcome: outcome.kind,
