@@ -7,7 +7,8 @@ import type { Money } from '../domain/money.ts';
 import { currencyExponent } from '../domain/money.ts';
 import { mayCascade } from '../domain/routing/decline.ts';
 import type { RoutedPayment } from '../domain/routing/routing-rules.ts';
-import { beginPayment } from './begin-payment.ts';
+import type { PlannedAttempt } from './begin-payment.ts';
+import { beginPayment, insertAttempt } from './begin-payment.ts';
 import type { FinishedAttempt } from './finish-payment.ts';
 import { finishAttempt, finishDeclined, finishExhausted, recordAttempt } from './finish-payment.ts';
 import type { PaymentDeps } from './payment-deps.ts';
@@ -46,7 +47,6 @@ export async function authorize(
 ): Promise<PaymentView> {
   const sealed = deps.vault.seal(input.card);
   const id = uuidv7();
-  const fraud = await assessFraud(deps, id, sealed.fingerprint.toString('hex'), input);
   const routed: RoutedPayment = {
     amount: input.money.amount,
     currency: input.money.currency,
@@ -54,11 +54,17 @@ export async function authorize(
     country: input.customer.country,
     bin: input.card.bin,
   };
-  const plan: PlannedRoute =
-    fraud.decision === 'decline'
-      ? { candidates: [], reasons: ['fraud: declined'], breakers: new Map() }
-      : await deps.routing.plan(routed);
+  // Both from Redis, at once: the velocity windows and the routing memory.
+  const [fraud, routes] = await Promise.all([
+    assessFraud(deps, id, sealed.fingerprint.toString('hex'), input),
+    deps.routing.plan(routed),
+  ]);
+  const declined = fraud.decision === 'decline';
+  const plan: PlannedRoute = declined
+    ? { candidates: [], reasons: ['fraud: declined'], breakers: new Map() }
+    : routes;
   const trace: RoutingTrace = { reasons: plan.reasons, attempts: [] };
+  let next = await nextAttempt(deps, plan, 0, trace);
   const row = await beginPayment(deps.pool, {
     id,
     merchantId: binding.merchantId,
@@ -72,23 +78,15 @@ export async function authorize(
     routing: trace,
     description: input.description ?? null,
     leaseMs: deps.leaseMs,
+    firstAttempt: next,
   });
-  if (fraud.decision === 'decline') return finishDeclined(deps, row, 'fraud_suspected', trace);
+  if (declined) return finishDeclined(deps, row, 'fraud_suspected', trace);
 
   let last: FinishedAttempt | undefined;
-  for (const [seq, candidate] of plan.candidates.slice(0, MAX_ATTEMPTS).entries()) {
-    if (!(await deps.routing.allows(plan, candidate.psp))) {
-      trace.reasons.push(`${candidate.psp}: circuit open, skipped`);
-      continue;
-    }
-    const attemptId = uuidv7();
-    await deps.pool.query({
-      name: 'insert_attempt',
-      text: `INSERT INTO payment_attempts (id, payment_id, seq, psp, status) VALUES ($1, $2, $3, $4, 'pending')`,
-      values: [attemptId, id, seq, candidate.psp],
-    });
+  while (next !== undefined) {
+    const { attemptId, psp } = next;
     const started = performance.now();
-    const outcome = await attemptCharge(deps.psps.get(candidate.psp)!, attemptId, {
+    const outcome = await attemptCharge(deps.psps.get(psp)!, attemptId, {
       amount: input.money.amount,
       currency: input.money.currency,
       country: input.customer.country,
@@ -96,16 +94,16 @@ export async function authorize(
       card: input.card,
     });
     const latencyMs = Math.round(performance.now() - started);
-    await deps.routing.learn(routed, candidate.psp, outcome);
+    await deps.routing.learn(routed, psp, outcome);
     trace.attempts.push({
-      psp: candidate.psp,
+      psp,
       outcome: outcome.kind,
       latencyMs,
       ...('code' in outcome ? { code: outcome.code } : {}),
     });
     if (outcome.kind === 'approved' && deps.crashAt === 'after_psp_approval')
       process.kill(process.pid, 'SIGKILL');
-    last = { attemptId, psp: candidate.psp, outcome, latencyMs };
+    last = { attemptId, psp, outcome, latencyMs };
     if (outcome.kind === 'unknown') {
       // The PSP may have charged: leave the payment processing for the recovery job.
       await recordAttempt(deps.pool, attemptId, outcome, latencyMs);
@@ -113,8 +111,25 @@ export async function authorize(
     }
     if (!mayCascade(outcome)) return finishAttempt(deps, row, last, trace);
     await recordAttempt(deps.pool, attemptId, outcome, latencyMs);
+    next = await nextAttempt(deps, plan, next.seq + 1, trace);
+    if (next !== undefined) await insertAttempt(deps.pool, id, next);
   }
   return finishExhausted(deps, row, last, trace);
+}
+
+/** The next PSP to try from candidate `from` on, skipping those whose breaker is open. */
+async function nextAttempt(
+  deps: PaymentDeps,
+  plan: PlannedRoute,
+  from: number,
+  trace: RoutingTrace,
+): Promise<PlannedAttempt | undefined> {
+  for (let seq = from; seq < Math.min(plan.candidates.length, MAX_ATTEMPTS); seq++) {
+    const { psp } = plan.candidates[seq]!;
+    if (await deps.routing.allows(plan, psp)) return { attemptId: uuidv7(), seq, psp };
+    trace.reasons.push(`${psp}: circuit open, skipped`);
+  }
+  return undefined;
 }
 
 async function assessFraud(

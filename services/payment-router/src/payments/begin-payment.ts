@@ -5,6 +5,14 @@ import type { FraudAssessment } from '../domain/fraud/score-fraud.ts';
 import type { Money } from '../domain/money.ts';
 import type { PaymentRow, RoutingTrace } from './payment-view.ts';
 
+/** An attempt at a PSP, recorded as pending before the PSP hears of it. */
+export interface PlannedAttempt {
+  /** Also the PSP's idempotency key and the reference its status inquiry knows. */
+  attemptId: string;
+  seq: number;
+  psp: string;
+}
+
 export interface NewPayment {
   id: string;
   merchantId: string;
@@ -19,12 +27,14 @@ export interface NewPayment {
   routing: RoutingTrace;
   description: string | null;
   leaseMs: number;
+  /** The first PSP attempt, recorded in the same statement (none: no PSP will be tried). */
+  firstAttempt: PlannedAttempt | undefined;
 }
 
 /**
  * One statement, so one atomic step and one round trip: the card is in the vault (a card seen
  * before keeps its token), the payment exists, processing and leased, and the idempotency key
- * points at it, before any PSP hears of it.
+ * points at it, and its first attempt is pending, before any PSP hears of it.
  */
 export async function beginPayment(pool: Pick<pg.Pool, 'query'>, p: NewPayment) {
   const { rows } = await pool.query<PaymentRow>({
@@ -52,9 +62,24 @@ export async function beginPayment(pool: Pick<pg.Pool, 'query'>, p: NewPayment) 
       p.card.bin,
       p.card.expMonth,
       p.card.expYear,
+      p.firstAttempt?.attemptId ?? null,
+      p.firstAttempt?.seq ?? null,
+      p.firstAttempt?.psp ?? null,
     ],
   });
   return rows[0]!;
+}
+
+/** A later attempt (after a cascade), pending before the PSP hears of it. */
+export async function insertAttempt(
+  pool: Pick<pg.Pool, 'query'>,
+  paymentId: string,
+  attempt: PlannedAttempt,
+): Promise<void> {
+  await pool.query(
+    `INSERT INTO payment_attempts (id, payment_id, seq, psp, status) VALUES ($1, $2, $3, $4, 'pending')`,
+    [attempt.attemptId, paymentId, attempt.seq, attempt.psp],
+  );
 }
 
 const BEGIN_PAYMENT = `
@@ -72,5 +97,8 @@ WITH vaulted AS (
   RETURNING *
 ), bound AS (
   UPDATE idempotency_keys SET payment_id = $1 WHERE merchant_id = $2 AND key = $13
+), attempt AS (
+  INSERT INTO payment_attempts (id, payment_id, seq, psp, status)
+  SELECT $22::uuid, id, $23, $24, 'pending' FROM payment WHERE $22::uuid IS NOT NULL
 )
 SELECT * FROM payment`;
