@@ -1,4 +1,4 @@
-import { createCipheriv, createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { CheckedCard } from '../domain/card.ts';
 
 export interface SealedCard {
@@ -13,7 +13,7 @@ export interface SealedCard {
 /**
  * Tokenizes cards: the PAN is stored only as AES-256-GCM ciphertext under the key from the
  * environment, written with the payment in one statement (src/payments/begin-payment.ts). The
- * PAN of a request goes to the PSP from memory; nothing decrypts it here (see README). The fingerprint is an HMAC of the PAN
+ * PAN of a request goes to the PSP from memory; only charging a stored token decrypts it. The fingerprint is an HMAC of the PAN
  * under a key derived from the vault key, so velocity checks and deduplication never need the PAN.
  */
 export class CardVault {
@@ -27,6 +27,13 @@ export class CardVault {
 
   fingerprint(pan: string): Buffer {
     return createHmac('sha256', this.fingerprintKey).update(pan).digest();
+  }
+
+  /** The PAN of a stored card, for charging it again; GCM refuses a tampered ciphertext. */
+  unseal(stored: { ciphertext: Buffer; iv: Buffer; tag: Buffer }): string {
+    const decipher = createDecipheriv('aes-256-gcm', this.key, stored.iv);
+    decipher.setAuthTag(stored.tag);
+    return Buffer.concat([decipher.update(stored.ciphertext), decipher.final()]).toString('utf8');
   }
 
   /** The card as the vault stores it: ciphertext under a fresh IV, a new token, its fingerprint. */
