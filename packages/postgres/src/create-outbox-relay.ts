@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type pg from 'pg';
 import type { Producer } from 'kafkajs';
 import { createWaker } from './create-waker.ts';
@@ -15,12 +14,6 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Fallback poll when no NOTIFY arrives (one lost with a connection); defaults to 1 s. */
   pollIntervalMs?: number;
-  /**
-   * After a wake-up with a partial batch, wait this long before reading, so the commits of a
-   * busy writer are published in a few bigger batches instead of one read, send and mark per
-   * commit. Adds up to this much to an event's delay; defaults to 0 (read at once).
-   */
-  lingerMs?: number;
   /** How often a standby tries to become leader; defaults to 1 s. */
   standbyRetryMs?: number;
   /** Published rows are kept this long, for inspection; defaults to 24 h. */
@@ -56,7 +49,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     producer: options.producer,
     batchSize: options.batchSize ?? 100,
     pollIntervalMs: options.pollIntervalMs ?? 1_000,
-    lingerMs: options.lingerMs ?? 0,
     standbyRetryMs: options.standbyRetryMs ?? 1_000,
     retentionMs: options.retentionMs ?? 24 * 60 * 60 * 1_000,
     cleanupIntervalMs: options.cleanupIntervalMs ?? 60_000,
@@ -123,10 +115,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         nextCleanup = Date.now() + settings.cleanupIntervalMs;
       }
       // A full batch means more may be waiting: go on at once.
-      if (rows.length < settings.batchSize) {
-        await waker.wait(settings.pollIntervalMs);
-        if (settings.lingerMs > 0 && !stopping) await delay(settings.lingerMs);
-      }
+      if (rows.length < settings.batchSize) await waker.wait(settings.pollIntervalMs);
     }
   }
 

@@ -43,11 +43,6 @@ export const RouterConfigSchema = Type.Object({
   ROUTING_RULES: Type.String({ default: '[]', description: 'JSON array of routing rules' }),
   PSP_TIMEOUT_MS: Type.Integer({ default: 2_000, minimum: 10 }),
   RECOVERY_INTERVAL_MS: Type.Integer({ default: 5_000, minimum: 50 }),
-  OUTBOX_LINGER_MS: Type.Integer({
-    default: 20,
-    minimum: 0,
-    description: 'the outbox relay gathers this long after a commit, to publish in bigger batches',
-  }),
   LEASE_MS: Type.Integer({
     default: 15_000,
     minimum: 100,

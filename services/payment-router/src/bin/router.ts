@@ -37,7 +37,7 @@ await ensureTopics(
 );
 const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
 await producer.connect();
-const relay = createOutboxRelay({ pool: deps.pool, producer, lingerMs: config.OUTBOX_LINGER_MS });
+const relay = createOutboxRelay({ pool: deps.pool, producer });
 relay.start();
 const recovery = startRecovery(deps, config.RECOVERY_INTERVAL_MS, (error) =>
   logger.error({ err: error }, 'recovery failed'),
