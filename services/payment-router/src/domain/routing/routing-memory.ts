@@ -20,7 +20,7 @@ export type BreakerState = 'closed' | 'open' | 'half_open';
 /**
  * A circuit breaker per PSP. Closed: calls flow and outcomes are counted. Open: the PSP is
  * skipped, so customers do not wait for timeouts. Half-open after `openMs`: one probe call;
- * its success closes the breaker, its failure opens it again. (src/adapters/routing.lua)
+ * its success closes the breaker, its failure opens it again (src/adapters/routing-*.lua).
  */
 export interface BreakerOptions {
   /** Calls remembered for the failure rate. */
