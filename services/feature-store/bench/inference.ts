@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { writeHeaders } from '../test/support/harness.ts';
+import { authHeaders } from '../test/support/harness.ts';
 import { ENTITIES, REFS, startBenchStore } from './setup.ts';
 import { ms, percent, serverCpu, startLoadGenerator } from './load.ts';
 import type { LoadTarget } from './load.ts';
@@ -44,7 +44,7 @@ export async function benchInference(): Promise<void> {
       batching: { maxBatchSize, maxQueueDelayMs: 2, maxConcurrency: 2 },
     });
     const inject = (method: 'POST' | 'PUT', url: string, payload: object) =>
-      store.h.app.inject({ method, url, headers: writeHeaders, payload });
+      store.h.app.inject({ method, url, headers: authHeaders, payload });
     await inject('POST', '/v1/models', { name: 'bench' });
     await inject('POST', '/v1/models/bench/versions', { artifact: MODEL });
     await inject('PUT', '/v1/models/bench/aliases/champion', { version: 1 });

@@ -5,6 +5,7 @@ import { Pool } from 'undici';
 import { callUnary, loadProto, lookupService } from '@scale-models/grpc';
 import { createRedis } from '@scale-models/redis';
 import { onlineKeyOf } from '../src/adapters/online-store.ts';
+import { API_KEY, authMetadata } from '../test/support/harness.ts';
 import { runLoad, WARM_UP } from './load.ts';
 import type { LoadJob, LoadTarget } from './load.ts';
 
@@ -19,7 +20,7 @@ function poster(base: string, connections: number) {
       const response = await pool.request({
         method: 'POST',
         path,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
         body: JSON.stringify(body),
       });
       await response.body.arrayBuffer();
@@ -57,10 +58,15 @@ function callerOf(
       const client = grpcClient('online_features.proto', 'feature_store.v1.OnlineFeatures', target);
       return {
         call: (ids) =>
-          callUnary(client, 'GetOnlineFeatures', {
-            features: target.features,
-            entities: { user_id: { values: ids.map(String) } },
-          }),
+          callUnary(
+            client,
+            'GetOnlineFeatures',
+            {
+              features: target.features,
+              entities: { user_id: { values: ids.map(String) } },
+            },
+            { metadata },
+          ),
         close: () => client.close(),
       };
     }
@@ -78,22 +84,29 @@ function callerOf(
       const client = grpcClient('grpc_predict_v2.proto', 'inference.GRPCInferenceService', target);
       return {
         call: (ids) =>
-          callUnary(client, 'ModelInfer', {
-            model_name: target.model,
-            inputs: [
-              {
-                name: 'user_id',
-                datatype: 'INT64',
-                shape: [ids.length],
-                contents: { int64_contents: ids },
-              },
-            ],
-          }),
+          callUnary(
+            client,
+            'ModelInfer',
+            {
+              model_name: target.model,
+              inputs: [
+                {
+                  name: 'user_id',
+                  datatype: 'INT64',
+                  shape: [ids.length],
+                  contents: { int64_contents: ids },
+                },
+              ],
+            },
+            { metadata },
+          ),
         close: () => client.close(),
       };
     }
   }
 }
+
+const metadata = authMetadata();
 
 function grpcClient(protoFile: string, service: string, target: { address: string }) {
   const proto = loadProto(new URL(`../proto/${protoFile}`, import.meta.url).pathname);

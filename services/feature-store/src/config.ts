@@ -16,7 +16,8 @@ export const ConfigSchema = Type.Object({
   }),
   API_KEYS: Type.String({
     minLength: 8,
-    description: 'comma-separated keys accepted in x-api-key on write APIs',
+    description:
+      'comma-separated keys accepted in x-api-key (HTTP) or x-api-key metadata (gRPC) on every route but health probes and docs',
   }),
   ARTIFACTS: Type.String({
     default: '.infra/feature-store/artifacts',

@@ -33,9 +33,9 @@ export function featureRoutes(deps: AppDeps): RoutePlugin {
         }
       },
     );
-    const write = { preHandler: requireApiKey(deps.apiKeys) };
+    app.addHook('onRequest', requireApiKey(deps.apiKeys));
 
-    app.post('/v1/apply', { ...write, schema: { body: RegistrySpecSchema } }, async (request) => {
+    app.post('/v1/apply', { schema: { body: RegistrySpecSchema } }, async (request) => {
       const changes = await applySpec(deps.pool, request.body);
       await deps.registry.refresh();
       return { changes: changes.map(({ kind, name, version }) => ({ kind, name, version })) };
@@ -79,7 +79,7 @@ export function featureRoutes(deps: AppDeps): RoutePlugin {
 
     app.post(
       '/v1/feature-views/:name/rows',
-      { ...write, schema: { params: Type.Object({ name: Type.String() }) } },
+      { schema: { params: Type.Object({ name: Type.String() }) } },
       async (request, reply) => {
         const registry = deps.registry.current();
         const view = registry.featureViews.get(request.params.name)?.spec;
@@ -102,7 +102,6 @@ export function featureRoutes(deps: AppDeps): RoutePlugin {
     app.post(
       '/v1/materialize',
       {
-        ...write,
         schema: {
           body: Type.Object({
             feature_views: Type.Optional(Type.Array(Type.String())),
@@ -129,7 +128,6 @@ export function featureRoutes(deps: AppDeps): RoutePlugin {
     app.post(
       '/v1/push',
       {
-        ...write,
         schema: {
           body: Type.Object({
             feature_view: Type.String(),

@@ -6,7 +6,7 @@ import { grpcServices } from '../../src/api/grpc-services.ts';
 import { predict } from '../../src/domain/logistic-regression.ts';
 import type { LogisticModel } from '../../src/domain/logistic-regression.ts';
 import { trainFromRows } from '../../src/domain/train-from-rows.ts';
-import { startHarness, writeHeaders } from '../support/harness.ts';
+import { authHeaders, authMetadata, startHarness } from '../support/harness.ts';
 import type { Harness } from '../support/harness.ts';
 import { DRIVERS, hoursAgo } from '../support/fixtures.ts';
 import type {
@@ -34,7 +34,7 @@ describe('model registry and KServe V2 inference', () => {
     await h.app.inject({
       method: 'POST',
       url: '/v1/apply',
-      headers: writeHeaders,
+      headers: authHeaders,
       payload: DRIVERS,
     });
     const rows = Array.from({ length: DRIVER_COUNT }, (_, id) => {
@@ -50,13 +50,13 @@ describe('model registry and KServe V2 inference', () => {
     await h.app.inject({
       method: 'POST',
       url: '/v1/feature-views/driver_stats/rows',
-      headers: writeHeaders,
+      headers: authHeaders,
       payload: rows,
     });
     await h.app.inject({
       method: 'POST',
       url: '/v1/materialize',
-      headers: writeHeaders,
+      headers: authHeaders,
       payload: { mode: 'full' },
     });
     grpc = createGrpcServer({ services: grpcServices(h.store) });
@@ -75,6 +75,7 @@ describe('model registry and KServe V2 inference', () => {
 
   const infer = (ids: unknown[], model = 'eta', datatype = 'INT64') =>
     h.app.inject({
+      headers: authHeaders,
       method: 'POST',
       url: `/v2/models/${model}/infer`,
       payload: {
@@ -89,7 +90,7 @@ describe('model registry and KServe V2 inference', () => {
       await h.app.inject({
         method: 'POST',
         url: '/v1/models/eta/versions',
-        headers: writeHeaders,
+        headers: authHeaders,
         payload: { artifact, ...extra },
       })
     ).json<ModelVersion>();
@@ -97,7 +98,7 @@ describe('model registry and KServe V2 inference', () => {
     h.app.inject({
       method: 'PUT',
       url: `/v1/models/eta/aliases/${alias}`,
-      headers: writeHeaders,
+      headers: authHeaders,
       payload: { version },
     });
 
@@ -111,14 +112,14 @@ describe('model registry and KServe V2 inference', () => {
       await h.app.inject({
         method: 'POST',
         url: `/v1/training-sets?features=${INPUTS.join(',')}`,
-        headers: writeHeaders,
+        headers: authHeaders,
         payload: entityRows,
       })
     ).json<TrainingSet>();
     const ndjson = (
       await h.app.inject({
         url: `/v1/training-sets/${set.id}/rows`,
-        headers: { accept: 'application/x-ndjson' },
+        headers: { ...authHeaders, accept: 'application/x-ndjson' },
       })
     ).body;
     const trained = await trainFromRows(
@@ -137,7 +138,7 @@ describe('model registry and KServe V2 inference', () => {
         await h.app.inject({
           method: 'POST',
           url: '/v1/models',
-          headers: writeHeaders,
+          headers: authHeaders,
           payload: { name: 'eta' },
         })
       ).statusCode,
@@ -166,17 +167,27 @@ describe('model registry and KServe V2 inference', () => {
   });
 
   it('serves KServe V2 health, metadata and readiness', async () => {
-    expect((await h.app.inject({ url: '/v2/health/live' })).json()).toEqual({ live: true });
-    expect((await h.app.inject({ url: '/v2/health/ready' })).json()).toEqual({ ready: true });
-    expect((await h.app.inject({ url: '/v2/models/eta' })).json()).toMatchObject({
+    expect((await h.app.inject({ headers: authHeaders, url: '/v2/health/live' })).json()).toEqual({
+      live: true,
+    });
+    expect((await h.app.inject({ headers: authHeaders, url: '/v2/health/ready' })).json()).toEqual({
+      ready: true,
+    });
+    expect(
+      (await h.app.inject({ headers: authHeaders, url: '/v2/models/eta' })).json(),
+    ).toMatchObject({
       name: 'eta',
       inputs: [{ name: 'driver_id', datatype: 'INT64', shape: [-1] }],
     });
-    expect((await h.app.inject({ url: '/v2/models/eta/versions/1/ready' })).json()).toEqual({
+    expect(
+      (await h.app.inject({ headers: authHeaders, url: '/v2/models/eta/versions/1/ready' })).json(),
+    ).toEqual({
       name: 'eta',
       ready: true,
     });
-    expect((await h.app.inject({ url: '/v2/models/eta/versions/9/ready' })).json()).toEqual({
+    expect(
+      (await h.app.inject({ headers: authHeaders, url: '/v2/models/eta/versions/9/ready' })).json(),
+    ).toEqual({
       name: 'eta',
       ready: false,
     });
@@ -186,20 +197,32 @@ describe('model registry and KServe V2 inference', () => {
     const answer = await callUnary<{
       model_version: string;
       outputs: { contents: { fp64_contents: number[] } }[];
-    }>(client, 'ModelInfer', {
-      model_name: 'eta',
-      inputs: [
-        {
-          name: 'driver_id',
-          datatype: 'INT64',
-          shape: ['2'],
-          contents: { int64_contents: ['5', '17'] },
-        },
-      ],
-    });
+    }>(
+      client,
+      'ModelInfer',
+      {
+        model_name: 'eta',
+        inputs: [
+          {
+            name: 'driver_id',
+            datatype: 'INT64',
+            shape: ['2'],
+            contents: { int64_contents: ['5', '17'] },
+          },
+        ],
+      },
+      { metadata: authMetadata() },
+    );
     expect(answer.model_version).toBe('1');
     expect(answer.outputs[0]!.contents.fp64_contents).toEqual([expected(1, 5), expected(1, 17)]);
-    expect(await callUnary(client, 'ModelReady', { name: 'eta', version: '1' })).toEqual({
+    expect(
+      await callUnary(
+        client,
+        'ModelReady',
+        { name: 'eta', version: '1' },
+        { metadata: authMetadata() },
+      ),
+    ).toEqual({
       ready: true,
     });
   });
@@ -230,7 +253,12 @@ describe('model registry and KServe V2 inference', () => {
       'feature.wrong_type',
     ],
   ])('answers %s in the protocol error format', async (_name, payload, status, code) => {
-    const response = await h.app.inject({ method: 'POST', url: '/v2/models/eta/infer', payload });
+    const response = await h.app.inject({
+      headers: authHeaders,
+      method: 'POST',
+      url: '/v2/models/eta/infer',
+      payload,
+    });
     expect(response.statusCode).toBe(status);
     expect(response.json<Problem>()).toMatchObject({ code });
     expect(typeof response.json<{ error: unknown }>().error).toBe('string');
@@ -250,8 +278,9 @@ describe('model registry and KServe V2 inference', () => {
     const still = await infer([5]);
     expect(still.json<InferResponse>().model_version).toBe('1');
     expect(
-      (await h.app.inject({ url: '/v1/models/eta' })).json<{ aliases: Record<string, number> }>()
-        .aliases,
+      (await h.app.inject({ headers: authHeaders, url: '/v1/models/eta' })).json<{
+        aliases: Record<string, number>;
+      }>().aliases,
     ).toEqual({ champion: 1 });
   });
 
@@ -277,7 +306,9 @@ describe('model registry and KServe V2 inference', () => {
     });
     expect([...versions].sort()).toEqual(['1', '4']); // the move landed mid-stream
     expect((await infer([5])).json<InferResponse>().model_version).toBe('4');
-    const serving = (await h.app.inject({ url: '/v1/models/eta/serving' })).json<ServingResponse>();
+    const serving = (
+      await h.app.inject({ headers: authHeaders, url: '/v1/models/eta/serving' })
+    ).json<ServingResponse>();
     expect(serving.batching.largestBatch).toBeGreaterThan(1);
     expect(serving.batching.items).toBeGreaterThan(serving.batching.batches);
   });
@@ -288,12 +319,13 @@ describe('model registry and KServe V2 inference', () => {
     await expect
       .poll(
         async () =>
-          (await h.app.inject({ url: '/v1/models/eta/serving' })).json<ServingResponse>().shadow
-            ?.compared,
+          (
+            await h.app.inject({ headers: authHeaders, url: '/v1/models/eta/serving' })
+          ).json<ServingResponse>().shadow?.compared,
       )
       .toBeGreaterThanOrEqual(20);
     const { shadow } = (
-      await h.app.inject({ url: '/v1/models/eta/serving' })
+      await h.app.inject({ headers: authHeaders, url: '/v1/models/eta/serving' })
     ).json<ServingResponse>();
     expect(shadow).toMatchObject({ challenger_version: 1 });
     expect(shadow!.mean_abs_difference).toBeGreaterThan(0);
@@ -304,7 +336,7 @@ describe('model registry and KServe V2 inference', () => {
     await moveAlias('champion', 1);
     await Promise.all(Array.from({ length: 30 }, (_, i) => infer([i * 3, i * 3 + 1])));
     const { drift } = (
-      await h.app.inject({ url: '/v1/models/eta/serving' })
+      await h.app.inject({ headers: authHeaders, url: '/v1/models/eta/serving' })
     ).json<ServingResponse>();
     expect(drift.version).toBe(1);
     expect(drift.features['driver_stats:conv_rate']!.served).toBeGreaterThanOrEqual(60);
