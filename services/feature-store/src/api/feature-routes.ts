@@ -35,11 +35,32 @@ export function featureRoutes(deps: AppDeps): RoutePlugin {
     );
     app.addHook('onRequest', requireApiKey(deps.apiKeys));
 
-    app.post('/v1/apply', { schema: { body: RegistrySpecSchema } }, async (request) => {
-      const changes = await applySpec(deps.pool, request.body);
-      await deps.registry.refresh();
-      return { changes: changes.map(({ kind, name, version }) => ({ kind, name, version })) };
-    });
+    app.post(
+      '/v1/apply',
+      {
+        schema: {
+          body: RegistrySpecSchema,
+          querystring: Type.Object({
+            prune: Type.Boolean({
+              default: false,
+              description: 'the body is the whole registry: remove objects it does not declare',
+            }),
+          }),
+        },
+      },
+      async (request) => {
+        const changes = await applySpec(deps.pool, request.body, { prune: request.query.prune });
+        await deps.registry.refresh();
+        return {
+          changes: changes.map(({ kind, name, version, deleted }) => ({
+            kind,
+            name,
+            version,
+            ...(deleted === true ? { deleted } : {}),
+          })),
+        };
+      },
+    );
 
     app.get('/v1/registry', () => {
       const registry = deps.registry.current();
