@@ -4,7 +4,7 @@ import type { GrpcServiceRegistration } from '@scale-models/grpc';
 import { isModelReady, keysOfInputs, metadataOf, PLATFORM } from '../serving/inference-protocol.ts';
 import type { AppDeps } from './app-deps.ts';
 import { apiKeyCheck } from './require-api-key.ts';
-import { onlineResponseOf } from './online-response.ts';
+import { onlineColumnsOf } from './online-response.ts';
 
 const PROTO = (name: string) => new URL(`../../proto/${name}`, import.meta.url).pathname;
 
@@ -122,15 +122,15 @@ export function grpcServices(deps: AppDeps): GrpcServiceRegistration[] {
             const entityColumns = Object.fromEntries(
               Object.entries(entities).map(([key, column]) => [key, column.values]),
             );
-            const answer = onlineResponseOf(await deps.features(selection, entityColumns));
+            const answer = onlineColumnsOf(await deps.features(selection, entityColumns), (ms) =>
+              ms === undefined ? '0' : String(ms),
+            );
             return {
-              feature_names: answer.metadata.feature_names,
+              feature_names: answer.feature_names,
               results: answer.results.map((column) => ({
                 values: column.values.map(grpcValueOf),
                 statuses: column.statuses,
-                event_timestamps_ms: column.event_timestamps.map((ts) =>
-                  ts === null ? '0' : String(Date.parse(ts)),
-                ),
+                event_timestamps_ms: column.event_timestamps,
               })),
             };
           },
