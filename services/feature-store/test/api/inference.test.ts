@@ -292,11 +292,28 @@ describe('model registry and KServe V2 inference', () => {
     };
     models.push(models[0]!, models[0]!, challenger); // versions 2 and 3 were refused; 4 is new
     expect((await register(challenger)).version).toBe(4);
-    const ids = Array.from({ length: 400 }, (_, i) => [i % DRIVER_COUNT, (i * 7) % DRIVER_COUNT]);
-    const requests = ids.map((pair) => infer(pair));
-    const moved = moveAlias('champion', 4);
+    const ids: number[][] = [];
+    const requests: ReturnType<typeof infer>[] = [];
+    let pending = 0;
+    const send = () => {
+      const i = ids.length;
+      ids.push([i % DRIVER_COUNT, (i * 7) % DRIVER_COUNT]);
+      pending++;
+      requests.push(infer(ids[i]!).finally(() => pending--));
+    };
+    for (let i = 0; i < 200; i++) send();
+    await requests[0]; // version 1 is answering
+    // Keep requests arriving while the alias moves, whatever the machine's speed, and a few after.
+    let pendingWhenMoved: number | undefined;
+    const moved = moveAlias('champion', 4).finally(() => (pendingWhenMoved = pending));
+    while (pendingWhenMoved === undefined) {
+      send();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (let i = 0; i < 50; i++) send();
     const responses = await Promise.all(requests);
     expect((await moved).statusCode).toBe(200);
+    expect(pendingWhenMoved).toBeGreaterThan(0); // the move landed with requests in flight
     const versions = new Set<string>();
     responses.forEach((response, i) => {
       expect(response.statusCode).toBe(200);
@@ -304,7 +321,7 @@ describe('model registry and KServe V2 inference', () => {
       versions.add(model_version);
       expect(outputs[0]!.data).toEqual(ids[i]!.map((id) => expected(Number(model_version), id)));
     });
-    expect([...versions].sort()).toEqual(['1', '4']); // the move landed mid-stream
+    expect([...versions].sort()).toEqual(['1', '4']);
     expect((await infer([5])).json<InferResponse>().model_version).toBe('4');
     const serving = (
       await h.app.inject({ headers: authHeaders, url: '/v1/models/eta/serving' })

@@ -255,7 +255,11 @@ describe('ingestion, materialization and get-online-features', () => {
       })
     ).json<MaterializeResponse>().reports;
     // Driver 2001's new row, and 1001's pushed row (push wrote it offline after the last run).
-    expect(reports).toMatchObject([{ feature_view: 'driver_stats', mode: 'incremental', keys: 2 }]);
+    // At least those two: the watermark is the oldest transaction still running at the last
+    // run, cluster-wide, so another database's long transaction on the shared PostgreSQL can
+    // widen the window (rows copied again are newer-only writes: harmless).
+    expect(reports).toMatchObject([{ feature_view: 'driver_stats', mode: 'incremental' }]);
+    expect(reports[0]!.keys).toBeGreaterThanOrEqual(2);
     const body = (
       await online({ features: ['driver_stats:conv_rate'], entities: { driver_id: [1001, 2001] } })
     ).json<OnlineResponse>();
