@@ -13,7 +13,7 @@ export function onlineColumnsOf<Time>(
     feature_names: [...joinKeys.map(([name]) => name), ...plan.resolved.refs],
     results: [
       ...joinKeys.map(([, keys]) => ({
-        values: keys as unknown[],
+        values: keys,
         statuses: keys.map(() => 'PRESENT'),
         event_timestamps: keys.map(() => timeOf(undefined)),
       })),
