@@ -176,8 +176,9 @@ export default defineChapter({
       run: async (context) => {
         const response = await fetch(
           `${context.url('server')}/v1/training-sets/${trainingSetId}/rows`,
-          { headers: { accept: 'application/x-ndjson' } },
+          { headers: { accept: 'application/x-ndjson', 'x-api-key': API_KEY } },
         );
+        if (!response.ok) throw new Error(`training set rows: ${response.status}`);
         const rows = (await response.text())
           .trim()
           .split('\n')
