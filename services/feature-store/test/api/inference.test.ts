@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grpcServices } from '../../src/api/grpc-services.ts';
 import { predict } from '../../src/domain/logistic-regression.ts';
 import type { LogisticModel } from '../../src/domain/logistic-regression.ts';
+import { predictMlp, trainMlp } from '../../src/domain/mlp.ts';
+import { onnxArtifactOf } from '../../src/domain/mlp-onnx.ts';
 import { trainFromRows } from '../../src/domain/train-from-rows.ts';
 import { authHeaders, authMetadata, startHarness } from '../support/harness.ts';
 import type { Harness } from '../support/harness.ts';
@@ -358,5 +360,45 @@ describe('model registry and KServe V2 inference', () => {
     expect(drift.version).toBe(1);
     expect(drift.features['driver_stats:conv_rate']!.served).toBeGreaterThanOrEqual(60);
     expect(drift.features['driver_stats:conv_rate']!.psi).toBeGreaterThanOrEqual(0);
+  });
+
+  it('serves an ONNX MLP through onnxruntime and refuses one whose inputs or graph do not match', async () => {
+    const ids = [...features.keys()];
+    const rows = ids.map((id) => features.get(id)!);
+    const mlp = trainMlp(
+      INPUTS,
+      rows,
+      rows.map(([conv, acc]) => (conv + 0.5 * acc > 0.75 ? 1 : 0)),
+      { epochs: 100 },
+    );
+    const { version } = await register(onnxArtifactOf(mlp));
+    expect((await moveAlias('champion', version)).statusCode).toBe(200);
+    const answers = await Promise.all(ids.slice(0, 40).map((id) => infer([id])));
+    answers.forEach((answer, i) => {
+      expect(answer.json<InferResponse>().model_version).toBe(String(version));
+      expect(answer.json<InferResponse>().outputs[0]!.data[0]).toBeCloseTo(
+        predictMlp(mlp, [features.get(ids[i]!)!])[0]!,
+        5,
+      );
+    });
+
+    const wrongInputs = await register({
+      ...onnxArtifactOf(mlp),
+      inputs: ['driver_profile:city', 'driver_stats:acc_rate'],
+    });
+    const refused = await moveAlias('champion', wrongInputs.version);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'model.schema_mismatch', field: 'inputs' });
+    // A graph built for three inputs registered as a two-input model: the runtime's shape check.
+    const three = trainMlp([...INPUTS, 'driver_stats:conv_rate'], [[0, 1, 0]], [1], { epochs: 1 });
+    const wrongGraph = await register({ ...onnxArtifactOf(three), inputs: INPUTS, means: [0, 0] });
+    const refusedGraph = await moveAlias('champion', wrongGraph.version);
+    expect(refusedGraph.statusCode).toBe(409);
+    expect(refusedGraph.json()).toMatchObject({ code: 'model.schema_mismatch', field: 'onnx' });
+    const notOnnx = await register({ ...onnxArtifactOf(mlp), onnx: 'bm90IG9ubng=' });
+    expect((await moveAlias('champion', notOnnx.version)).json<Problem>().code).toBe(
+      'model.schema_mismatch',
+    );
+    expect((await infer([5])).json<InferResponse>().model_version).toBe(String(version));
   });
 });
