@@ -133,7 +133,7 @@ describe('model registry and KServe V2 inference', () => {
       'label',
     );
     expect(trained.metrics.holdout_accuracy).toBeGreaterThan(0.9);
-    models.push(trained.model);
+    models.push(trained.model as LogisticModel);
 
     expect(
       (

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { accuracy, trainLogisticRegression } from '../../src/domain/logistic-regression.ts';
 import { logLoss, predictMlp, trainMlp } from '../../src/domain/mlp.ts';
 import { mlpToOnnx, ONNX_INPUT, ONNX_OUTPUT } from '../../src/domain/mlp-onnx.ts';
+import { trainFromRows } from '../../src/domain/train-from-rows.ts';
 
 const INPUTS = ['driver_stats:conv_rate', 'driver_stats:acc_rate', 'driver_stats:avg_daily_trips'];
 
@@ -79,5 +80,23 @@ describe('mlp', () => {
     Array.from(output[ONNX_OUTPUT]!.data as Float32Array).forEach((p, i) =>
       expect(p).toBeCloseTo(expected[i]!, 5),
     );
+  });
+
+  it('trainFromRows with kind mlp returns an ONNX artifact and its holdout accuracy', async () => {
+    const { rows, labels } = tourData();
+    const records = rows.slice(0, 1000).map((row, i) => ({
+      driver_stats__conv_rate: row[0],
+      driver_stats__acc_rate: row[1],
+      driver_stats__avg_daily_trips: row[2],
+      completed: labels[i],
+    }));
+    const trained = await trainFromRows(records, INPUTS, 'completed', { kind: 'mlp', epochs: 100 });
+    expect(trained.model).toMatchObject({
+      kind: 'onnx',
+      inputs: INPUTS,
+      architecture: 'mlp 3-16-8-1',
+    });
+    expect(trained.metrics).toMatchObject({ train_rows: 800, holdout_rows: 200 });
+    expect(trained.metrics.holdout_accuracy).toBeGreaterThan(0.8);
   });
 });
