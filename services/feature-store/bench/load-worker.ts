@@ -1,26 +1,40 @@
 // The load-generator process forked by startLoadGenerator: it receives LoadJobs over IPC, drives
 // them with runLoad and answers with the measured result.
 import { credentials } from '@grpc/grpc-js';
+import { Pool } from 'undici';
 import { callUnary, loadProto, lookupService } from '@scale-models/grpc';
 import { createRedis } from '@scale-models/redis';
 import { onlineKeyOf } from '../src/adapters/online-store.ts';
-import { runLoad } from './load.ts';
+import { API_KEY, authMetadata } from '../test/support/harness.ts';
+import { runLoad, WARM_UP } from './load.ts';
 import type { LoadJob, LoadTarget } from './load.ts';
 
 type Call = (ids: number[]) => Promise<unknown>;
 
-async function post(url: string, body: unknown): Promise<void> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-  await response.arrayBuffer();
+// undici's request API over a keep-alive pool, one connection per concurrent caller: several
+// times cheaper per request than fetch, so the load generator's own CPU does not cap the server.
+function poster(base: string, connections: number) {
+  const pool = new Pool(base, { connections });
+  return {
+    async post(path: string, body: unknown): Promise<void> {
+      const response = await pool.request({
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+        body: JSON.stringify(body),
+      });
+      await response.body.arrayBuffer();
+      if (response.statusCode !== 200) throw new Error(`${path} answered ${response.statusCode}`);
+    },
+    close: () => pool.close(),
+  };
 }
 
 /** One request of the target's shape, and how to release its connections afterwards. */
-function callerOf(target: LoadTarget): { call: Call; close(): Promise<void> | void } {
+function callerOf(
+  target: LoadTarget,
+  concurrency: number,
+): { call: Call; close(): Promise<void> | void } {
   switch (target.kind) {
     case 'redis-mget': {
       const redis = createRedis(target.redisUrl, { name: 'bench', keyPrefix: target.keyPrefix });
@@ -29,46 +43,89 @@ function callerOf(target: LoadTarget): { call: Call; close(): Promise<void> | vo
         close: () => redis.close(),
       };
     }
-    case 'http-online':
+    case 'http-online': {
+      const http = poster(target.base, concurrency);
       return {
         call: (ids) =>
-          post(`${target.base}/v1/get-online-features`, {
+          http.post('/v1/get-online-features', {
             features: target.features,
             entities: { user_id: ids },
           }),
-        close: () => undefined,
+        close: http.close,
       };
+    }
     case 'grpc-online': {
-      const proto = loadProto(new URL('../proto/online_features.proto', import.meta.url).pathname);
-      const Client = lookupService(proto, 'feature_store.v1.OnlineFeatures');
-      const client = new Client(target.address, credentials.createInsecure());
+      const client = grpcClient('online_features.proto', 'feature_store.v1.OnlineFeatures', target);
       return {
         call: (ids) =>
-          callUnary(client, 'GetOnlineFeatures', {
-            features: target.features,
-            entities: { user_id: { values: ids.map(String) } },
-          }),
+          callUnary(
+            client,
+            'GetOnlineFeatures',
+            {
+              features: target.features,
+              entities: { user_id: { values: ids.map(String) } },
+            },
+            { metadata },
+          ),
         close: () => client.close(),
       };
     }
-    case 'http-infer':
+    case 'http-infer': {
+      const http = poster(target.base, concurrency);
       return {
         call: (ids) =>
-          post(`${target.base}/v2/models/${target.model}/infer`, {
+          http.post(`/v2/models/${target.model}/infer`, {
             inputs: [{ name: 'user_id', datatype: 'INT64', shape: [ids.length], data: ids }],
           }),
-        close: () => undefined,
+        close: http.close,
       };
+    }
+    case 'grpc-infer': {
+      const client = grpcClient('grpc_predict_v2.proto', 'inference.GRPCInferenceService', target);
+      return {
+        call: (ids) =>
+          callUnary(
+            client,
+            'ModelInfer',
+            {
+              model_name: target.model,
+              inputs: [
+                {
+                  name: 'user_id',
+                  datatype: 'INT64',
+                  shape: [ids.length],
+                  contents: { int64_contents: ids },
+                },
+              ],
+            },
+            { metadata },
+          ),
+        close: () => client.close(),
+      };
+    }
   }
 }
 
+const metadata = authMetadata();
+
+function grpcClient(protoFile: string, service: string, target: { address: string }) {
+  const proto = loadProto(new URL(`../proto/${protoFile}`, import.meta.url).pathname);
+  const Client = lookupService(proto, service);
+  return new Client(target.address, credentials.createInsecure());
+}
+
 async function runJob(job: LoadJob) {
-  const caller = callerOf(job.target);
+  const caller = callerOf(job.target, job.concurrency);
   const ids = () =>
     Array.from({ length: job.entitiesPerRequest }, () => Math.floor(Math.random() * job.idRange));
   try {
-    await runLoad(Math.min(job.concurrency, 8), 200, () => caller.call(ids())); // warm-up
-    return await runLoad(job.concurrency, job.total, () => caller.call(ids()));
+    await runLoad(Math.min(job.concurrency, 8), WARM_UP, () => caller.call(ids()));
+    const cpuBefore = process.cpuUsage();
+    const result = await runLoad(job.concurrency, job.total, () => caller.call(ids()));
+    const cpu = process.cpuUsage(cpuBefore);
+    // Share of one core the load generator itself used: near 100 % means it, not the server, capped the run.
+    const loadCpu = (cpu.user + cpu.system) / 1000 / ((job.total / result.opsPerSecond) * 1000);
+    return { ...result, loadCpu };
   } finally {
     await caller.close();
   }

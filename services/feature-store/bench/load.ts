@@ -5,6 +5,8 @@ export interface LoadResult {
   opsPerSecond: number;
   p50: number;
   p99: number;
+  /** Share of one core the load-generator process used during the run (set by the worker). */
+  loadCpu?: number;
 }
 
 /** What the load-generator process calls: one request shape against one listening endpoint. */
@@ -12,7 +14,8 @@ export type LoadTarget =
   | { kind: 'redis-mget'; redisUrl: string; keyPrefix: string; view: string }
   | { kind: 'http-online'; base: string; features: string[] }
   | { kind: 'grpc-online'; address: string; features: string[] }
-  | { kind: 'http-infer'; base: string; model: string };
+  | { kind: 'http-infer'; base: string; model: string }
+  | { kind: 'grpc-infer'; address: string; model: string };
 
 export interface LoadJob {
   target: LoadTarget;
@@ -76,4 +79,23 @@ export function startLoadGenerator() {
   };
 }
 
+/** Requests the load generator sends before each measured run (not measured). */
+export const WARM_UP = 200;
+
 export const ms = (value: number) => value.toFixed(2);
+
+export const percent = (share: number | undefined) =>
+  share === undefined ? '' : `${Math.round(share * 100)} %`;
+
+/**
+ * Runs `fn` and reports this process's CPU time meanwhile (microseconds). The benchmark
+ * process runs only the server, so this is the server's cost of the load.
+ */
+export async function serverCpu<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: T; cpuMicros: number }> {
+  const before = process.cpuUsage();
+  const result = await fn();
+  const cpu = process.cpuUsage(before);
+  return { result, cpuMicros: cpu.user + cpu.system };
+}

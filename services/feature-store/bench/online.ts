@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import { ENTITIES, REFS, startBenchStore } from './setup.ts';
-import { ms, startLoadGenerator } from './load.ts';
+import { ms, percent, serverCpu, startLoadGenerator, WARM_UP } from './load.ts';
 import type { LoadTarget } from './load.ts';
 
 const TOTAL = 4000;
@@ -13,7 +13,16 @@ export async function benchOnline(): Promise<void> {
   const store = await startBenchStore();
   const load = startLoadGenerator();
   const table = new Table({
-    head: ['online lookup', 'concurrency', 'ops/s', 'p50 ms', 'p99 ms', 'vs raw Redis p99'],
+    head: [
+      'online lookup',
+      'concurrency',
+      'ops/s',
+      'p50 ms',
+      'p99 ms',
+      'vs raw Redis p99',
+      'server CPU µs/req',
+      'load gen CPU',
+    ],
   });
   const targets: [string, LoadTarget][] = [
     [
@@ -27,13 +36,9 @@ export async function benchOnline(): Promise<void> {
     for (const concurrency of [1, 16]) {
       let rawP99 = 0;
       for (const [name, target] of targets) {
-        const result = await load.run({
-          target,
-          idRange: ENTITIES,
-          entitiesPerRequest,
-          concurrency,
-          total: TOTAL,
-        });
+        const { result, cpuMicros } = await serverCpu(() =>
+          load.run({ target, idRange: ENTITIES, entitiesPerRequest, concurrency, total: TOTAL }),
+        );
         if (target.kind === 'redis-mget') rawP99 = result.p99;
         table.push([
           `${entitiesPerRequest} × 10, ${name}`,
@@ -42,6 +47,8 @@ export async function benchOnline(): Promise<void> {
           ms(result.p50),
           ms(result.p99),
           `${(result.p99 / rawP99).toFixed(1)}×`,
+          target.kind === 'redis-mget' ? '' : Math.round(cpuMicros / (TOTAL + WARM_UP)),
+          percent(result.loadCpu),
         ]);
       }
     }

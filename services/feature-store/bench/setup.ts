@@ -1,5 +1,5 @@
 import { createGrpcServer } from '@scale-models/grpc';
-import { startHarness, writeHeaders } from '../test/support/harness.ts';
+import { startHarness, authHeaders } from '../test/support/harness.ts';
 import type { Harness, HarnessOptions } from '../test/support/harness.ts';
 import { grpcServices } from '../src/api/grpc-services.ts';
 
@@ -11,7 +11,7 @@ export const ENTITIES = 10_000;
 export async function startBenchStore(options: HarnessOptions = {}) {
   const h: Harness = await startHarness(options);
   const inject = (url: string, payload: unknown) =>
-    h.app.inject({ method: 'POST', url, headers: writeHeaders, payload: payload as object });
+    h.app.inject({ method: 'POST', url, headers: authHeaders, payload: payload as object });
   await inject('/v1/apply', {
     entities: [{ name: 'user', join_key: 'user_id', value_type: 'int64' }],
     feature_views: [

@@ -1,3 +1,4 @@
+import { featureValuesPushed } from './contracts.ts';
 import { Type } from '@scale-models/service-kit';
 import type { Static } from '@scale-models/service-kit';
 
@@ -14,9 +15,15 @@ export const ConfigSchema = Type.Object({
     default: '',
     description: 'comma-separated; empty turns the push consumer off',
   }),
+  PUSH_TOPIC: Type.String({
+    default: featureValuesPushed.topic,
+    description: 'the Kafka topic of pushed feature values',
+  }),
+  PUSH_GROUP_ID: Type.String({ default: 'feature-store.push' }),
   API_KEYS: Type.String({
     minLength: 8,
-    description: 'comma-separated keys accepted in x-api-key on write APIs',
+    description:
+      'comma-separated keys accepted in x-api-key (HTTP) or x-api-key metadata (gRPC) on every route but health probes and docs',
   }),
   ARTIFACTS: Type.String({
     default: '.infra/feature-store/artifacts',

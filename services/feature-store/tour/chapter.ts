@@ -48,6 +48,7 @@ const noise = (i: number) => (((i * 2654435761) % 1000) / 1000 - 0.5) * 0.4;
 let trainingSetId = '';
 let modelVersion = 0;
 let trained: Awaited<ReturnType<typeof trainFromRows>> | undefined;
+let trainingRows: Record<string, unknown>[] = [];
 
 async function call<T>(
   context: TourContext,
@@ -176,12 +177,14 @@ export default defineChapter({
       run: async (context) => {
         const response = await fetch(
           `${context.url('server')}/v1/training-sets/${trainingSetId}/rows`,
-          { headers: { accept: 'application/x-ndjson' } },
+          { headers: { accept: 'application/x-ndjson', 'x-api-key': API_KEY } },
         );
+        if (!response.ok) throw new Error(`training set rows: ${response.status}`);
         const rows = (await response.text())
           .trim()
           .split('\n')
           .map((line) => JSON.parse(line) as Record<string, unknown>);
+        trainingRows = rows;
         trained = await trainFromRows(rows, INPUTS, 'completed');
         return `${trained.metrics.train_rows} rows; holdout accuracy ${(trained.metrics.holdout_accuracy * 100).toFixed(1)} %`;
       },
@@ -210,6 +213,29 @@ export default defineChapter({
           version: modelVersion,
         });
         return `version ${modelVersion} at ${version.artifact_uri}`;
+      },
+    },
+    {
+      title:
+        'train an MLP (3-16-8-1) on the same rows, export it as ONNX, register it as challenger',
+      run: async (context) => {
+        const mlp = await trainFromRows(trainingRows, INPUTS, 'completed', { kind: 'mlp' });
+        const version = await call<{ version: number }>(
+          context,
+          'POST',
+          '/v1/models/driver_ranking/versions',
+          {
+            artifact: mlp.model,
+            feature_service: 'driver_ranking',
+            training_set_id: trainingSetId,
+            metrics: mlp.metrics,
+            metadata: { feature_stats: mlp.feature_stats },
+          },
+        );
+        await call(context, 'PUT', '/v1/models/driver_ranking/aliases/challenger', {
+          version: version.version,
+        });
+        return `version ${version.version} (onnxruntime, shadow traffic); holdout accuracy ${(mlp.metrics.holdout_accuracy * 100).toFixed(1)} %`;
       },
     },
     {
@@ -251,6 +277,20 @@ export default defineChapter({
         });
         const after = await probabilitiesOf(context, [bestDriver]);
         return `p(complete) ${before.p[0]!.toFixed(3)} → ${after.p[0]!.toFixed(3)}: the pushed value is served at once`;
+      },
+    },
+    {
+      title: 'compare the champion with its ONNX challenger on the traffic it shadowed',
+      run: async (context) => {
+        for (let attempt = 0; attempt < 50; attempt++) {
+          const { shadow } = await call<{
+            shadow?: { compared: number; mean_abs_difference: number; disagreements: number };
+          }>(context, 'GET', '/v1/models/driver_ranking/serving');
+          if (shadow !== undefined && shadow.compared >= 11)
+            return `${shadow.compared} predictions compared: mean |difference| ${shadow.mean_abs_difference.toFixed(3)}, ${shadow.disagreements} disagreements at 0.5`;
+          await new Promise((done) => setTimeout(done, 20));
+        }
+        throw new Error('the challenger recorded no shadow comparisons');
       },
     },
   ],

@@ -4,15 +4,17 @@ import type { ConsumerOptions } from '@scale-models/kafka';
 import { featureValuesPushed } from '../contracts.ts';
 import type { PushRows } from '../serving/push-rows.ts';
 
-export async function ensurePushTopic(kafka: Kafka): Promise<void> {
-  await ensureTopics(kafka, [{ topic: featureValuesPushed.topic, partitions: 3 }]);
+export async function ensurePushTopic(
+  kafka: Kafka,
+  topic = featureValuesPushed.topic,
+): Promise<void> {
+  await ensureTopics(kafka, [{ topic, partitions: 3 }]);
 }
 
 /**
  * The push consumer: each event's rows go to online and/or offline. A malformed event or one
  * naming unknown features is an InputError and goes to the dead-letter topic; a replayed event
- * is harmless (online writes are newer-only; the offline rows it repeats are identical, since
- * their created time is the event's time).
+ * is harmless (online writes are newer-only; its offline rows are written once per event id).
  */
 export function pushConsumerOptions(
   kafka: Kafka,
@@ -28,7 +30,7 @@ export function pushConsumerOptions(
     topics: [topic],
     handle: async (message) => {
       const event = featureValuesPushed.decode(message.value);
-      await push(event.data, Date.parse(event.time));
+      await push(event.data, Date.parse(event.time), event.id);
     },
   };
 }

@@ -33,13 +33,34 @@ export function featureRoutes(deps: AppDeps): RoutePlugin {
         }
       },
     );
-    const write = { preHandler: requireApiKey(deps.apiKeys) };
+    app.addHook('onRequest', requireApiKey(deps.apiKeys));
 
-    app.post('/v1/apply', { ...write, schema: { body: RegistrySpecSchema } }, async (request) => {
-      const changes = await applySpec(deps.pool, request.body);
-      await deps.registry.refresh();
-      return { changes: changes.map(({ kind, name, version }) => ({ kind, name, version })) };
-    });
+    app.post(
+      '/v1/apply',
+      {
+        schema: {
+          body: RegistrySpecSchema,
+          querystring: Type.Object({
+            prune: Type.Boolean({
+              default: false,
+              description: 'the body is the whole registry: remove objects it does not declare',
+            }),
+          }),
+        },
+      },
+      async (request) => {
+        const changes = await applySpec(deps.pool, request.body, { prune: request.query.prune });
+        await deps.registry.refresh();
+        return {
+          changes: changes.map(({ kind, name, version, deleted }) => ({
+            kind,
+            name,
+            version,
+            ...(deleted === true ? { deleted } : {}),
+          })),
+        };
+      },
+    );
 
     app.get('/v1/registry', () => {
       const registry = deps.registry.current();
@@ -79,7 +100,7 @@ export function featureRoutes(deps: AppDeps): RoutePlugin {
 
     app.post(
       '/v1/feature-views/:name/rows',
-      { ...write, schema: { params: Type.Object({ name: Type.String() }) } },
+      { schema: { params: Type.Object({ name: Type.String() }) } },
       async (request, reply) => {
         const registry = deps.registry.current();
         const view = registry.featureViews.get(request.params.name)?.spec;
@@ -102,7 +123,6 @@ export function featureRoutes(deps: AppDeps): RoutePlugin {
     app.post(
       '/v1/materialize',
       {
-        ...write,
         schema: {
           body: Type.Object({
             feature_views: Type.Optional(Type.Array(Type.String())),
@@ -129,7 +149,6 @@ export function featureRoutes(deps: AppDeps): RoutePlugin {
     app.post(
       '/v1/push',
       {
-        ...write,
         schema: {
           body: Type.Object({
             feature_view: Type.String(),

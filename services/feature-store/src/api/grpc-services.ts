@@ -3,7 +3,8 @@ import { loadProto, lookupService } from '@scale-models/grpc';
 import type { GrpcServiceRegistration } from '@scale-models/grpc';
 import { isModelReady, keysOfInputs, metadataOf, PLATFORM } from '../serving/inference-protocol.ts';
 import type { AppDeps } from './app-deps.ts';
-import { onlineResponseOf } from './online-response.ts';
+import { apiKeyCheck } from './require-api-key.ts';
+import { onlineColumnsOf } from './online-response.ts';
 
 const PROTO = (name: string) => new URL(`../../proto/${name}`, import.meta.url).pathname;
 
@@ -28,6 +29,14 @@ const versionOf = (text: string): number | undefined => (text === '' ? undefined
 
 /** The KServe V2 GRPCInferenceService and feature_store.v1.OnlineFeatures, on one gRPC server. */
 export function grpcServices(deps: AppDeps): GrpcServiceRegistration[] {
+  const check = apiKeyCheck(deps.apiKeys);
+  // As over HTTP: server liveness, readiness and metadata are open, model and feature calls need a key.
+  const guarded =
+    <Call extends ServerUnaryCall<unknown, unknown>, Answer>(handler: (call: Call) => Answer) =>
+    (call: Call): Answer => {
+      check(call.metadata.get('x-api-key')[0]);
+      return handler(call);
+    };
   return [
     {
       definition: lookupService(
@@ -43,16 +52,20 @@ export function grpcServices(deps: AppDeps): GrpcServiceRegistration[] {
           ),
         }),
         ServerMetadata: () => ({ name: 'feature-store', version: '1', extensions: [] }),
-        ModelReady: async (call: ServerUnaryCall<{ name: string; version: string }, unknown>) => ({
-          ready: await isModelReady(
-            deps.modelServer,
-            call.request.name,
-            versionOf(call.request.version),
-          ),
-        }),
-        ModelMetadata: (call: ServerUnaryCall<{ name: string; version: string }, unknown>) =>
-          metadataOf(deps.modelServer, call.request.name, versionOf(call.request.version)),
-        ModelInfer: async (call: ServerUnaryCall<InferRequest, unknown>) => {
+        ModelReady: guarded(
+          async (call: ServerUnaryCall<{ name: string; version: string }, unknown>) => ({
+            ready: await isModelReady(
+              deps.modelServer,
+              call.request.name,
+              versionOf(call.request.version),
+            ),
+          }),
+        ),
+        ModelMetadata: guarded(
+          (call: ServerUnaryCall<{ name: string; version: string }, unknown>) =>
+            metadataOf(deps.modelServer, call.request.name, versionOf(call.request.version)),
+        ),
+        ModelInfer: guarded(async (call: ServerUnaryCall<InferRequest, unknown>) => {
           const { model_name, model_version, id, inputs } = call.request;
           const version = versionOf(model_version);
           const model = await deps.modelServer.model(model_name, version);
@@ -84,7 +97,7 @@ export function grpcServices(deps: AppDeps): GrpcServiceRegistration[] {
             ],
             parameters: { platform: { string_param: PLATFORM } },
           };
-        },
+        }),
       },
     },
     {
@@ -93,33 +106,35 @@ export function grpcServices(deps: AppDeps): GrpcServiceRegistration[] {
         'feature_store.v1.OnlineFeatures',
       ).service,
       implementation: {
-        GetOnlineFeatures: async (
-          call: ServerUnaryCall<
-            {
-              features: string[];
-              feature_service: string;
-              entities: Record<string, { values: string[] }>;
-            },
-            unknown
-          >,
-        ) => {
-          const { features, feature_service, entities } = call.request;
-          const selection = feature_service === '' ? { features } : { feature_service };
-          const entityColumns = Object.fromEntries(
-            Object.entries(entities).map(([key, column]) => [key, column.values]),
-          );
-          const answer = onlineResponseOf(await deps.features(selection, entityColumns));
-          return {
-            feature_names: answer.metadata.feature_names,
-            results: answer.results.map((column) => ({
-              values: column.values.map(grpcValueOf),
-              statuses: column.statuses,
-              event_timestamps_ms: column.event_timestamps.map((ts) =>
-                ts === null ? '0' : String(Date.parse(ts)),
-              ),
-            })),
-          };
-        },
+        GetOnlineFeatures: guarded(
+          async (
+            call: ServerUnaryCall<
+              {
+                features: string[];
+                feature_service: string;
+                entities: Record<string, { values: string[] }>;
+              },
+              unknown
+            >,
+          ) => {
+            const { features, feature_service, entities } = call.request;
+            const selection = feature_service === '' ? { features } : { feature_service };
+            const entityColumns = Object.fromEntries(
+              Object.entries(entities).map(([key, column]) => [key, column.values]),
+            );
+            const answer = onlineColumnsOf(await deps.features(selection, entityColumns), (ms) =>
+              ms === undefined ? '0' : String(ms),
+            );
+            return {
+              feature_names: answer.feature_names,
+              results: answer.results.map((column) => ({
+                values: column.values.map(grpcValueOf),
+                statuses: column.statuses,
+                event_timestamps_ms: column.event_timestamps,
+              })),
+            };
+          },
+        ),
       },
     },
   ];

@@ -8,12 +8,11 @@ const ModelName = Type.String({ pattern: '^[a-z][a-z0-9_-]{0,62}$' });
 /** The model registry: models, versions with lineage and artifacts, aliases; and monitoring. */
 export function modelRoutes(deps: AppDeps): RoutePlugin {
   return (app) => {
-    const write = { preHandler: requireApiKey(deps.apiKeys) };
+    app.addHook('onRequest', requireApiKey(deps.apiKeys));
 
     app.post(
       '/v1/models',
       {
-        ...write,
         schema: {
           body: Type.Object({ name: ModelName, description: Type.String({ default: '' }) }),
         },
@@ -33,7 +32,6 @@ export function modelRoutes(deps: AppDeps): RoutePlugin {
     app.post(
       '/v1/models/:name/versions',
       {
-        ...write,
         bodyLimit: 16 * 2 ** 20,
         schema: {
           params: Type.Object({ name: Type.String() }),
@@ -53,7 +51,6 @@ export function modelRoutes(deps: AppDeps): RoutePlugin {
     app.put(
       '/v1/models/:name/aliases/:alias',
       {
-        ...write,
         schema: {
           params: Type.Object({
             name: Type.String(),

@@ -12,10 +12,10 @@ import { requireApiKey } from './require-api-key.ts';
 export function trainingSetRoutes(deps: AppDeps): RoutePlugin {
   return (app) => {
     acceptRecordStreams(app);
+    app.addHook('onRequest', requireApiKey(deps.apiKeys));
     app.post(
       '/v1/training-sets',
       {
-        preHandler: requireApiKey(deps.apiKeys),
         schema: {
           querystring: Type.Object({
             feature_service: Type.Optional(Type.String()),

@@ -9,6 +9,7 @@ import {
 } from '../serving/inference-protocol.ts';
 import type { V2Tensor } from '../serving/inference-protocol.ts';
 import type { AppDeps } from './app-deps.ts';
+import { requireApiKey } from './require-api-key.ts';
 
 const Tensor = Type.Object({
   name: Type.String(),
@@ -37,6 +38,8 @@ export function v2Routes(deps: AppDeps): RoutePlugin {
       });
     });
 
+    // Server health and metadata stay open for probes; every model route needs a key.
+    const guarded = { onRequest: requireApiKey(deps.apiKeys) };
     app.get('/v2', () => ({ name: 'feature-store', version: '1', extensions: [] }));
     app.get('/v2/health/live', () => ({ live: true }));
     app.get('/v2/health/ready', async (_request, reply) => {
@@ -47,29 +50,31 @@ export function v2Routes(deps: AppDeps): RoutePlugin {
       return reply.code(ready ? 200 : 503).send({ ready });
     });
 
-    app.get('/v2/models/:name', { schema: { params: Model } }, (request) =>
+    app.get('/v2/models/:name', { ...guarded, schema: { params: Model } }, (request) =>
       metadataOf(deps.modelServer, request.params.name),
     );
-    app.get('/v2/models/:name/versions/:version', { schema: { params: ModelVersion } }, (request) =>
-      metadataOf(deps.modelServer, request.params.name, request.params.version),
+    app.get(
+      '/v2/models/:name/versions/:version',
+      { ...guarded, schema: { params: ModelVersion } },
+      (request) => metadataOf(deps.modelServer, request.params.name, request.params.version),
     );
-    app.get('/v2/models/:name/ready', { schema: { params: Model } }, (request, reply) =>
+    app.get('/v2/models/:name/ready', { ...guarded, schema: { params: Model } }, (request, reply) =>
       ready(reply, request.params.name),
     );
     app.get(
       '/v2/models/:name/versions/:version/ready',
-      { schema: { params: ModelVersion } },
+      { ...guarded, schema: { params: ModelVersion } },
       (request, reply) => ready(reply, request.params.name, request.params.version),
     );
 
     app.post(
       '/v2/models/:name/infer',
-      { schema: { params: Model, body: InferRequest } },
+      { ...guarded, schema: { params: Model, body: InferRequest } },
       (request) => infer(request.params.name, undefined, request.body),
     );
     app.post(
       '/v2/models/:name/versions/:version/infer',
-      { schema: { params: ModelVersion, body: InferRequest } },
+      { ...guarded, schema: { params: ModelVersion, body: InferRequest } },
       (request) => infer(request.params.name, request.params.version, request.body),
     );
 

@@ -16,7 +16,7 @@ import { RegistrySpecSchema } from '../domain/registry-spec.ts';
 import { connect } from './connect.ts';
 
 const USAGE = `usage:
-  feature-store apply <registry.yaml|json>
+  feature-store apply [--prune] <registry.yaml|json>
   feature-store ingest <feature-view> <file.csv|file.parquet>
   feature-store materialize [--full] [feature-view ...]`;
 
@@ -25,7 +25,10 @@ const config = loadConfigOrExit(
 );
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { full: { type: 'boolean', default: false } },
+  options: {
+    full: { type: 'boolean', default: false },
+    prune: { type: 'boolean', default: false },
+  },
 });
 const [command, ...args] = positionals;
 const { pool, redis } = await connect(config, 'feature-store-cli');
@@ -52,7 +55,7 @@ async function run(name: string | undefined, rest: string[]): Promise<unknown> {
           .map((e) => `${e.instancePath || '/'} ${e.message}`);
         throw new Error(`the registry file is invalid:\n  ${problems.join('\n  ')}`);
       }
-      return { changes: await applySpec(pool, spec) };
+      return { changes: await applySpec(pool, spec, { prune: values.prune }) };
     }
     case 'ingest': {
       const registry = await loadRegistry(pool);

@@ -34,9 +34,16 @@ const kafka =
   config.KAFKA_BROKERS === ''
     ? undefined
     : createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'feature-store' });
-if (kafka !== undefined) await ensurePushTopic(kafka);
+if (kafka !== undefined) await ensurePushTopic(kafka, config.PUSH_TOPIC);
 const consumer =
-  kafka === undefined ? undefined : await runConsumer(pushConsumerOptions(kafka, store.push));
+  kafka === undefined
+    ? undefined
+    : await runConsumer(
+        pushConsumerOptions(kafka, store.push, {
+          topic: config.PUSH_TOPIC,
+          groupId: config.PUSH_GROUP_ID,
+        }),
+      );
 
 const grpc = createGrpcServer({ services: grpcServices(store), log: logger });
 const grpcPort = await grpc.listen(`0.0.0.0:${config.GRPC_PORT}`);

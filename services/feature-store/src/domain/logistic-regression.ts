@@ -56,7 +56,7 @@ export function predict(model: LogisticModel, rows: (number | null)[][]): number
   );
 }
 
-function standardization(
+export function standardization(
   width: number,
   rows: (number | null)[][],
 ): { means: number[]; scales: number[] } {
@@ -75,7 +75,7 @@ function standardization(
   return { means, scales };
 }
 
-function standardize(row: (number | null)[], means: number[], scales: number[]): number[] {
+export function standardize(row: (number | null)[], means: number[], scales: number[]): number[] {
   return means.map((mean, j) => ((row[j] ?? mean) - mean) / scales[j]!);
 }
 

@@ -1,9 +1,13 @@
 import { InputError } from '@scale-models/errors';
 import type { LogisticModel } from './logistic-regression.ts';
+import type { OnnxModel } from './mlp-onnx.ts';
 import type { Entity, Registry } from './registry-spec.ts';
 import { resolveFeatures, singleEntityOf } from './resolve-features.ts';
 
 const NUMERIC = new Set(['int64', 'float64', 'bool']);
+
+/** The model kinds the inference server runs. */
+export type ServableModel = LogisticModel | OnnxModel;
 
 /**
  * Checks, at load time, that a model can be fed by the registry's features: an artifact of a
@@ -13,8 +17,8 @@ const NUMERIC = new Set(['int64', 'float64', 'bool']);
 export function checkModelSchema(
   artifact: unknown,
   registry: Registry,
-): { model: LogisticModel; entity: Entity } {
-  const model = asLogisticModel(artifact);
+): { model: ServableModel; entity: Entity } {
+  const model = asServableModel(artifact);
   let resolved;
   try {
     resolved = resolveFeatures(registry, { features: model.inputs });
@@ -37,10 +41,12 @@ export function checkModelSchema(
   }
 }
 
-function asLogisticModel(artifact: unknown): LogisticModel {
-  const model = artifact as Partial<LogisticModel> | null;
-  if (model?.kind !== 'logistic-regression')
-    throw mismatch('the artifact is not a logistic-regression model', 'kind');
+function asServableModel(artifact: unknown): ServableModel {
+  const kind = (artifact as { kind?: unknown } | null)?.kind;
+  if (kind === 'onnx') return asOnnxModel(artifact as Partial<OnnxModel>);
+  if (kind !== 'logistic-regression')
+    throw mismatch('the artifact is neither a logistic-regression nor an onnx model', 'kind');
+  const model = artifact as Partial<LogisticModel>;
   const width = model.inputs?.length ?? 0;
   const vectors = [model.weights, model.means, model.scales];
   if (
@@ -55,7 +61,23 @@ function asLogisticModel(artifact: unknown): LogisticModel {
   return model as LogisticModel;
 }
 
-function mismatch(why: string, field: string): InputError {
+/** The graph itself is checked when the runtime loads it (`serving/model-runner.ts`). */
+function asOnnxModel(model: Partial<OnnxModel>): OnnxModel {
+  const width = model.inputs?.length ?? 0;
+  if (
+    width === 0 ||
+    !Array.isArray(model.means) ||
+    model.means.length !== width ||
+    model.means.some((x) => !Number.isFinite(x))
+  ) {
+    throw mismatch('means must be finite numbers, one per input', 'means');
+  }
+  if (typeof model.onnx !== 'string' || model.onnx.length === 0)
+    throw mismatch('the onnx graph (base64) is missing', 'onnx');
+  return model as OnnxModel;
+}
+
+export function mismatch(why: string, field: string): InputError {
   return new InputError('model.schema_mismatch', `model refused at load: ${why}`, {
     details: { field },
   });

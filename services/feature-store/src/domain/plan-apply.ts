@@ -10,12 +10,16 @@ import type {
   Versioned,
 } from './registry-spec.ts';
 
-/** One object `apply` writes: a new object (version 1) or a compatible change (version + 1). */
+/**
+ * One object `apply` writes: a new object (version 1), a compatible change (version + 1), or
+ * with `--prune` a removal (version + 1, `deleted`).
+ */
 export interface PlannedChange {
   kind: RegistryKind;
   name: string;
   version: number;
   spec: Entity | FeatureView | FeatureService;
+  deleted?: boolean;
 }
 
 /**
@@ -24,7 +28,11 @@ export interface PlannedChange {
  * (a join key's name or type, a view's entity, a feature removed or retyped) is refused:
  * declare a new object instead, as Feast users do.
  */
-export function planApply(current: Registry, desired: RegistrySpec): PlannedChange[] {
+export function planApply(
+  current: Registry,
+  desired: RegistrySpec,
+  removed: Registry = emptyRegistry(),
+): PlannedChange[] {
   const entities = desired.entities ?? [];
   const views = desired.feature_views ?? [];
   const services = desired.feature_services ?? [];
@@ -36,7 +44,7 @@ export function planApply(current: Registry, desired: RegistrySpec): PlannedChan
   for (const view of views) viewsAfter.set(view.name, view);
   return [
     ...entities.flatMap((entity) =>
-      changeOf('entity', current.entities.get(entity.name), entity, checkEntity),
+      changeOf('entity', current.entities, removed.entities, entity, checkEntity),
     ),
     ...views.flatMap((view) => {
       if (!entityNames.has(view.entity)) {
@@ -49,13 +57,14 @@ export function planApply(current: Registry, desired: RegistrySpec): PlannedChan
         );
       }
       requireUniqueNames('feature', view.features);
-      return changeOf('feature_view', current.featureViews.get(view.name), view, checkView);
+      return changeOf('feature_view', current.featureViews, removed.featureViews, view, checkView);
     }),
     ...services.flatMap((service) => {
       service.features.forEach((ref) => requireFeature(viewsAfter, ref, service.name));
       return changeOf(
         'feature_service',
-        current.featureServices.get(service.name),
+        current.featureServices,
+        removed.featureServices,
         service,
         () => undefined,
       );
@@ -63,16 +72,25 @@ export function planApply(current: Registry, desired: RegistrySpec): PlannedChan
   ];
 }
 
+// A removed object declared again comes back as its next version, checked against its last
+// spec like any change: the offline rows stored under its name are still there.
 function changeOf<T extends Entity | FeatureView | FeatureService>(
   kind: RegistryKind,
-  stored: Versioned<T> | undefined,
+  current: Map<string, Versioned<T>>,
+  removed: Map<string, Versioned<T>>,
   spec: T,
   check: (before: T, after: T) => void,
 ): PlannedChange[] {
+  const tombstone = removed.get(spec.name);
+  const stored = current.get(spec.name) ?? tombstone;
   if (stored === undefined) return [{ kind, name: spec.name, version: 1, spec }];
-  if (sameSpec(stored.spec, spec)) return [];
+  if (tombstone === undefined && sameSpec(stored.spec, spec)) return [];
   check(stored.spec, spec);
   return [{ kind, name: spec.name, version: stored.version + 1, spec }];
+}
+
+export function emptyRegistry(): Registry {
+  return { entities: new Map(), featureViews: new Map(), featureServices: new Map() };
 }
 
 function checkEntity(before: Entity, after: Entity): void {

@@ -1,11 +1,20 @@
 import { columnOf } from './feature-ref.ts';
 import { accuracy, trainLogisticRegression } from './logistic-regression.ts';
-import type { LogisticModel, TrainingOptions } from './logistic-regression.ts';
+import type { LogisticModel } from './logistic-regression.ts';
+import { predictMlp, trainMlp } from './mlp.ts';
+import type { MlpTrainingOptions } from './mlp.ts';
+import { onnxArtifactOf } from './mlp-onnx.ts';
+import type { OnnxModel } from './mlp-onnx.ts';
 import { histogramOf, quantileEdges } from './population-stability.ts';
 import type { Histogram } from './population-stability.ts';
 
+export interface TrainOptions extends MlpTrainingOptions {
+  /** `mlp` trains the MLP and returns it as an ONNX artifact. */
+  kind?: 'logistic-regression' | 'mlp';
+}
+
 export interface TrainedModel {
-  model: LogisticModel;
+  model: LogisticModel | OnnxModel;
   metrics: { train_rows: number; holdout_rows: number; holdout_accuracy: number };
   /** Training distribution of each input, for drift checks at serving time. */
   feature_stats: Record<string, Histogram>;
@@ -19,7 +28,7 @@ export async function trainFromRows(
   rows: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>,
   refs: string[],
   label: string,
-  options?: TrainingOptions,
+  { kind = 'logistic-regression', ...options }: TrainOptions = {},
 ): Promise<TrainedModel> {
   const train: { x: (number | null)[][]; y: number[] } = { x: [], y: [] };
   const holdout: { x: (number | null)[][]; y: number[] } = { x: [], y: [] };
@@ -29,7 +38,20 @@ export async function trainFromRows(
     target.x.push(refs.map((ref) => numberOf(row[columnOf(ref)])));
     target.y.push(Number(row[label]) > 0 ? 1 : 0);
   }
-  const model = trainLogisticRegression(refs, train.x, train.y, options);
+  let model: LogisticModel | OnnxModel;
+  let holdoutAccuracy: number;
+  if (kind === 'mlp') {
+    const mlp = trainMlp(refs, train.x, train.y, options);
+    model = onnxArtifactOf(mlp);
+    const predicted = predictMlp(mlp, holdout.x);
+    holdoutAccuracy =
+      predicted.filter((p, i) => (p >= 0.5 ? 1 : 0) === holdout.y[i]).length /
+      Math.max(1, holdout.y.length);
+  } else {
+    const logistic = trainLogisticRegression(refs, train.x, train.y, options);
+    model = logistic;
+    holdoutAccuracy = accuracy(logistic, holdout.x, holdout.y);
+  }
   const feature_stats = Object.fromEntries(
     refs.map((ref, j) => {
       const values = train.x.map((x) => x[j]).filter((v): v is number => v !== null);
@@ -41,7 +63,7 @@ export async function trainFromRows(
     metrics: {
       train_rows: train.y.length,
       holdout_rows: holdout.y.length,
-      holdout_accuracy: accuracy(model, holdout.x, holdout.y),
+      holdout_accuracy: holdoutAccuracy,
     },
     feature_stats,
   };

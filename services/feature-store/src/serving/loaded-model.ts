@@ -1,11 +1,14 @@
-import type { LogisticModel } from '../domain/logistic-regression.ts';
+import type { ServableModel } from '../domain/model-schema.ts';
 import type { Entity } from '../domain/registry-spec.ts';
+import type { ModelRunner } from './model-runner.ts';
 
 /** A model version checked against the registry and ready to run. */
 export interface LoadedModel {
   name: string;
   version: number;
-  model: LogisticModel;
+  model: ServableModel;
+  /** Runs one batch (one `session.run` for an ONNX model). */
+  run: ModelRunner;
   entity: Entity;
   metadata: Record<string, unknown>;
 }

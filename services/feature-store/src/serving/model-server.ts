@@ -3,13 +3,13 @@ import type { ModelRegistry } from '../adapters/model-registry.ts';
 import { entityKeyOf } from '../domain/coerce-value.ts';
 import { createBatcher } from '../domain/dynamic-batcher.ts';
 import type { BatcherStats, DynamicBatcher } from '../domain/dynamic-batcher.ts';
-import { predict } from '../domain/logistic-regression.ts';
 import { checkModelSchema } from '../domain/model-schema.ts';
 import type { Registry } from '../domain/registry-spec.ts';
 import type { GetOnlineFeatures } from './online-features.ts';
 import { createDriftMonitor } from './drift-monitor.ts';
 import type { DriftReport } from './drift-monitor.ts';
 import type { LoadedModel } from './loaded-model.ts';
+import { createModelRunner } from './model-runner.ts';
 import { createShadowRecorder } from './shadow-recorder.ts';
 import type { ShadowStats } from './shadow-recorder.ts';
 
@@ -77,7 +77,8 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
       await options.models.readArtifact(stored),
       options.registry(),
     );
-    const entry: LoadedModel = { name, version, model, entity, metadata: stored.metadata };
+    const run = await createModelRunner(model);
+    const entry: LoadedModel = { name, version, model, run, entity, metadata: stored.metadata };
     loaded.set(`${name}/${version}`, entry);
     return entry;
   };
@@ -104,7 +105,7 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
     const champion = await served(name, version);
     const keys = items.flatMap((item) => item.keys);
     const inputs = await featureMatrix(champion, keys);
-    const probabilities = predict(champion.model, inputs);
+    const probabilities = await champion.run(inputs);
     drift.record(champion, inputs);
     if (version === undefined) shadowCall(name, champion, keys, inputs, probabilities);
     let at = 0;
@@ -142,12 +143,7 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
         const challenger = await load(name, challengerVersion);
         const sameInputs = challenger.model.inputs.join() === champion.model.inputs.join();
         const challengerInputs = sameInputs ? inputs : await featureMatrix(challenger, keys);
-        shadow.record(
-          name,
-          challenger.version,
-          answered,
-          predict(challenger.model, challengerInputs),
-        );
+        shadow.record(name, challenger.version, answered, await challenger.run(challengerInputs));
       })().catch((error: unknown) =>
         onError(`shadow call to ${name} v${challengerVersion} failed`, error),
       );

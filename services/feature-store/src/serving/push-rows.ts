@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { InputError } from '@scale-models/errors';
+import { withTransaction } from '@scale-models/postgres';
 import { insertRows } from '../adapters/offline-store.ts';
+import type { IncomingRow } from '../domain/parse-feature-row.ts';
 import type { OnlineStore } from '../adapters/online-store.ts';
 import { parseFeatureRow } from '../domain/parse-feature-row.ts';
 import type { Registry } from '../domain/registry-spec.ts';
@@ -9,6 +11,8 @@ import type { FeatureValuesPushed } from '../contracts.ts';
 export type PushRows = (
   push: FeatureValuesPushed,
   nowMs?: number,
+  /** The event's id when it came from Kafka: a replayed event writes no offline rows twice. */
+  eventId?: string,
 ) => Promise<{ rows: number; online_written: number }>;
 
 /**
@@ -20,7 +24,7 @@ export function createPushRows(
   online: OnlineStore,
   registry: () => Registry,
 ): PushRows {
-  return async ({ feature_view, to, rows }, nowMs = Date.now()) => {
+  return async ({ feature_view, to, rows }, nowMs = Date.now(), eventId) => {
     const view = registry().featureViews.get(feature_view)?.spec;
     if (view === undefined) {
       throw new InputError('feature_view.unknown', `unknown feature view ${feature_view}`, {
@@ -31,7 +35,7 @@ export function createPushRows(
     const parsed = rows.map((record, i) =>
       parseFeatureRow(view, entity, record, `rows[${i}]`, nowMs),
     );
-    if (to !== 'online') await insertRows(pool, view.name, parsed);
+    if (to !== 'online') await insertOnce(pool, eventId, view.name, parsed);
     const written =
       to === 'offline'
         ? 0
@@ -44,4 +48,25 @@ export function createPushRows(
           );
     return { rows: parsed.length, online_written: written };
   };
+}
+
+// Online writes are newer-only, so a replay changes nothing there; offline rows are appended,
+// so an event's rows are inserted together with its id, or not at all when the id is known.
+async function insertOnce(
+  pool: pg.Pool,
+  eventId: string | undefined,
+  viewName: string,
+  rows: IncomingRow[],
+): Promise<void> {
+  if (eventId === undefined) {
+    await insertRows(pool, viewName, rows);
+    return;
+  }
+  await withTransaction(pool, async (client) => {
+    const first = await client.query(
+      'INSERT INTO push_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING',
+      [eventId],
+    );
+    if (first.rowCount === 1) await insertRows(client, viewName, rows);
+  });
 }

@@ -53,6 +53,15 @@ describe('the feature-store command line', () => {
     expect((failed as { stderr: string }).stderr).toContain('/entities/0/value_type');
   });
 
+  it('apply --prune removes what the file no longer declares', async () => {
+    await writeFile(join(folder, 'pruned.yaml'), stringify({ ...DRIVERS, feature_services: [] }));
+    const { stdout } = await cli('apply', '--prune', join(folder, 'pruned.yaml'));
+    expect((JSON.parse(stdout) as ApplyResponse).changes).toMatchObject([
+      { kind: 'feature_service', name: 'driver_activity', version: 2, deleted: true },
+    ]);
+    expect(await countOf(h.pool, 'SELECT count(*) FROM registry_objects WHERE deleted')).toBe(1);
+  });
+
   it('ingests a Parquet file row group by row group, then materializes it', async () => {
     const now = Date.now();
     const ids = Array.from({ length: 250 }, (_, i) => BigInt(i));

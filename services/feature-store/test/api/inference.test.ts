@@ -5,8 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grpcServices } from '../../src/api/grpc-services.ts';
 import { predict } from '../../src/domain/logistic-regression.ts';
 import type { LogisticModel } from '../../src/domain/logistic-regression.ts';
+import { predictMlp, trainMlp } from '../../src/domain/mlp.ts';
+import { onnxArtifactOf } from '../../src/domain/mlp-onnx.ts';
 import { trainFromRows } from '../../src/domain/train-from-rows.ts';
-import { startHarness, writeHeaders } from '../support/harness.ts';
+import { authHeaders, authMetadata, startHarness } from '../support/harness.ts';
 import type { Harness } from '../support/harness.ts';
 import { DRIVERS, hoursAgo } from '../support/fixtures.ts';
 import type {
@@ -34,7 +36,7 @@ describe('model registry and KServe V2 inference', () => {
     await h.app.inject({
       method: 'POST',
       url: '/v1/apply',
-      headers: writeHeaders,
+      headers: authHeaders,
       payload: DRIVERS,
     });
     const rows = Array.from({ length: DRIVER_COUNT }, (_, id) => {
@@ -50,13 +52,13 @@ describe('model registry and KServe V2 inference', () => {
     await h.app.inject({
       method: 'POST',
       url: '/v1/feature-views/driver_stats/rows',
-      headers: writeHeaders,
+      headers: authHeaders,
       payload: rows,
     });
     await h.app.inject({
       method: 'POST',
       url: '/v1/materialize',
-      headers: writeHeaders,
+      headers: authHeaders,
       payload: { mode: 'full' },
     });
     grpc = createGrpcServer({ services: grpcServices(h.store) });
@@ -75,6 +77,7 @@ describe('model registry and KServe V2 inference', () => {
 
   const infer = (ids: unknown[], model = 'eta', datatype = 'INT64') =>
     h.app.inject({
+      headers: authHeaders,
       method: 'POST',
       url: `/v2/models/${model}/infer`,
       payload: {
@@ -89,7 +92,7 @@ describe('model registry and KServe V2 inference', () => {
       await h.app.inject({
         method: 'POST',
         url: '/v1/models/eta/versions',
-        headers: writeHeaders,
+        headers: authHeaders,
         payload: { artifact, ...extra },
       })
     ).json<ModelVersion>();
@@ -97,7 +100,7 @@ describe('model registry and KServe V2 inference', () => {
     h.app.inject({
       method: 'PUT',
       url: `/v1/models/eta/aliases/${alias}`,
-      headers: writeHeaders,
+      headers: authHeaders,
       payload: { version },
     });
 
@@ -111,14 +114,14 @@ describe('model registry and KServe V2 inference', () => {
       await h.app.inject({
         method: 'POST',
         url: `/v1/training-sets?features=${INPUTS.join(',')}`,
-        headers: writeHeaders,
+        headers: authHeaders,
         payload: entityRows,
       })
     ).json<TrainingSet>();
     const ndjson = (
       await h.app.inject({
         url: `/v1/training-sets/${set.id}/rows`,
-        headers: { accept: 'application/x-ndjson' },
+        headers: { ...authHeaders, accept: 'application/x-ndjson' },
       })
     ).body;
     const trained = await trainFromRows(
@@ -130,14 +133,14 @@ describe('model registry and KServe V2 inference', () => {
       'label',
     );
     expect(trained.metrics.holdout_accuracy).toBeGreaterThan(0.9);
-    models.push(trained.model);
+    models.push(trained.model as LogisticModel);
 
     expect(
       (
         await h.app.inject({
           method: 'POST',
           url: '/v1/models',
-          headers: writeHeaders,
+          headers: authHeaders,
           payload: { name: 'eta' },
         })
       ).statusCode,
@@ -166,17 +169,27 @@ describe('model registry and KServe V2 inference', () => {
   });
 
   it('serves KServe V2 health, metadata and readiness', async () => {
-    expect((await h.app.inject({ url: '/v2/health/live' })).json()).toEqual({ live: true });
-    expect((await h.app.inject({ url: '/v2/health/ready' })).json()).toEqual({ ready: true });
-    expect((await h.app.inject({ url: '/v2/models/eta' })).json()).toMatchObject({
+    expect((await h.app.inject({ headers: authHeaders, url: '/v2/health/live' })).json()).toEqual({
+      live: true,
+    });
+    expect((await h.app.inject({ headers: authHeaders, url: '/v2/health/ready' })).json()).toEqual({
+      ready: true,
+    });
+    expect(
+      (await h.app.inject({ headers: authHeaders, url: '/v2/models/eta' })).json(),
+    ).toMatchObject({
       name: 'eta',
       inputs: [{ name: 'driver_id', datatype: 'INT64', shape: [-1] }],
     });
-    expect((await h.app.inject({ url: '/v2/models/eta/versions/1/ready' })).json()).toEqual({
+    expect(
+      (await h.app.inject({ headers: authHeaders, url: '/v2/models/eta/versions/1/ready' })).json(),
+    ).toEqual({
       name: 'eta',
       ready: true,
     });
-    expect((await h.app.inject({ url: '/v2/models/eta/versions/9/ready' })).json()).toEqual({
+    expect(
+      (await h.app.inject({ headers: authHeaders, url: '/v2/models/eta/versions/9/ready' })).json(),
+    ).toEqual({
       name: 'eta',
       ready: false,
     });
@@ -186,20 +199,32 @@ describe('model registry and KServe V2 inference', () => {
     const answer = await callUnary<{
       model_version: string;
       outputs: { contents: { fp64_contents: number[] } }[];
-    }>(client, 'ModelInfer', {
-      model_name: 'eta',
-      inputs: [
-        {
-          name: 'driver_id',
-          datatype: 'INT64',
-          shape: ['2'],
-          contents: { int64_contents: ['5', '17'] },
-        },
-      ],
-    });
+    }>(
+      client,
+      'ModelInfer',
+      {
+        model_name: 'eta',
+        inputs: [
+          {
+            name: 'driver_id',
+            datatype: 'INT64',
+            shape: ['2'],
+            contents: { int64_contents: ['5', '17'] },
+          },
+        ],
+      },
+      { metadata: authMetadata() },
+    );
     expect(answer.model_version).toBe('1');
     expect(answer.outputs[0]!.contents.fp64_contents).toEqual([expected(1, 5), expected(1, 17)]);
-    expect(await callUnary(client, 'ModelReady', { name: 'eta', version: '1' })).toEqual({
+    expect(
+      await callUnary(
+        client,
+        'ModelReady',
+        { name: 'eta', version: '1' },
+        { metadata: authMetadata() },
+      ),
+    ).toEqual({
       ready: true,
     });
   });
@@ -230,7 +255,12 @@ describe('model registry and KServe V2 inference', () => {
       'feature.wrong_type',
     ],
   ])('answers %s in the protocol error format', async (_name, payload, status, code) => {
-    const response = await h.app.inject({ method: 'POST', url: '/v2/models/eta/infer', payload });
+    const response = await h.app.inject({
+      headers: authHeaders,
+      method: 'POST',
+      url: '/v2/models/eta/infer',
+      payload,
+    });
     expect(response.statusCode).toBe(status);
     expect(response.json<Problem>()).toMatchObject({ code });
     expect(typeof response.json<{ error: unknown }>().error).toBe('string');
@@ -250,8 +280,9 @@ describe('model registry and KServe V2 inference', () => {
     const still = await infer([5]);
     expect(still.json<InferResponse>().model_version).toBe('1');
     expect(
-      (await h.app.inject({ url: '/v1/models/eta' })).json<{ aliases: Record<string, number> }>()
-        .aliases,
+      (await h.app.inject({ headers: authHeaders, url: '/v1/models/eta' })).json<{
+        aliases: Record<string, number>;
+      }>().aliases,
     ).toEqual({ champion: 1 });
   });
 
@@ -263,11 +294,28 @@ describe('model registry and KServe V2 inference', () => {
     };
     models.push(models[0]!, models[0]!, challenger); // versions 2 and 3 were refused; 4 is new
     expect((await register(challenger)).version).toBe(4);
-    const ids = Array.from({ length: 400 }, (_, i) => [i % DRIVER_COUNT, (i * 7) % DRIVER_COUNT]);
-    const requests = ids.map((pair) => infer(pair));
-    const moved = moveAlias('champion', 4);
+    const ids: number[][] = [];
+    const requests: ReturnType<typeof infer>[] = [];
+    let pending = 0;
+    const send = () => {
+      const i = ids.length;
+      ids.push([i % DRIVER_COUNT, (i * 7) % DRIVER_COUNT]);
+      pending++;
+      requests.push(infer(ids[i]!).finally(() => pending--));
+    };
+    for (let i = 0; i < 200; i++) send();
+    await requests[0]; // version 1 is answering
+    // Keep requests arriving while the alias moves, whatever the machine's speed, and a few after.
+    let pendingWhenMoved: number | undefined;
+    const moved = moveAlias('champion', 4).finally(() => (pendingWhenMoved = pending));
+    while (pendingWhenMoved === undefined) {
+      send();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (let i = 0; i < 50; i++) send();
     const responses = await Promise.all(requests);
     expect((await moved).statusCode).toBe(200);
+    expect(pendingWhenMoved).toBeGreaterThan(0); // the move landed with requests in flight
     const versions = new Set<string>();
     responses.forEach((response, i) => {
       expect(response.statusCode).toBe(200);
@@ -275,9 +323,11 @@ describe('model registry and KServe V2 inference', () => {
       versions.add(model_version);
       expect(outputs[0]!.data).toEqual(ids[i]!.map((id) => expected(Number(model_version), id)));
     });
-    expect([...versions].sort()).toEqual(['1', '4']); // the move landed mid-stream
+    expect([...versions].sort()).toEqual(['1', '4']);
     expect((await infer([5])).json<InferResponse>().model_version).toBe('4');
-    const serving = (await h.app.inject({ url: '/v1/models/eta/serving' })).json<ServingResponse>();
+    const serving = (
+      await h.app.inject({ headers: authHeaders, url: '/v1/models/eta/serving' })
+    ).json<ServingResponse>();
     expect(serving.batching.largestBatch).toBeGreaterThan(1);
     expect(serving.batching.items).toBeGreaterThan(serving.batching.batches);
   });
@@ -288,12 +338,13 @@ describe('model registry and KServe V2 inference', () => {
     await expect
       .poll(
         async () =>
-          (await h.app.inject({ url: '/v1/models/eta/serving' })).json<ServingResponse>().shadow
-            ?.compared,
+          (
+            await h.app.inject({ headers: authHeaders, url: '/v1/models/eta/serving' })
+          ).json<ServingResponse>().shadow?.compared,
       )
       .toBeGreaterThanOrEqual(20);
     const { shadow } = (
-      await h.app.inject({ url: '/v1/models/eta/serving' })
+      await h.app.inject({ headers: authHeaders, url: '/v1/models/eta/serving' })
     ).json<ServingResponse>();
     expect(shadow).toMatchObject({ challenger_version: 1 });
     expect(shadow!.mean_abs_difference).toBeGreaterThan(0);
@@ -304,10 +355,50 @@ describe('model registry and KServe V2 inference', () => {
     await moveAlias('champion', 1);
     await Promise.all(Array.from({ length: 30 }, (_, i) => infer([i * 3, i * 3 + 1])));
     const { drift } = (
-      await h.app.inject({ url: '/v1/models/eta/serving' })
+      await h.app.inject({ headers: authHeaders, url: '/v1/models/eta/serving' })
     ).json<ServingResponse>();
     expect(drift.version).toBe(1);
     expect(drift.features['driver_stats:conv_rate']!.served).toBeGreaterThanOrEqual(60);
     expect(drift.features['driver_stats:conv_rate']!.psi).toBeGreaterThanOrEqual(0);
+  });
+
+  it('serves an ONNX MLP through onnxruntime and refuses one whose inputs or graph do not match', async () => {
+    const ids = [...features.keys()];
+    const rows = ids.map((id) => features.get(id)!);
+    const mlp = trainMlp(
+      INPUTS,
+      rows,
+      rows.map(([conv, acc]) => (conv + 0.5 * acc > 0.75 ? 1 : 0)),
+      { epochs: 100 },
+    );
+    const { version } = await register(onnxArtifactOf(mlp));
+    expect((await moveAlias('champion', version)).statusCode).toBe(200);
+    const answers = await Promise.all(ids.slice(0, 40).map((id) => infer([id])));
+    answers.forEach((answer, i) => {
+      expect(answer.json<InferResponse>().model_version).toBe(String(version));
+      expect(answer.json<InferResponse>().outputs[0]!.data[0]).toBeCloseTo(
+        predictMlp(mlp, [features.get(ids[i]!)!])[0]!,
+        5,
+      );
+    });
+
+    const wrongInputs = await register({
+      ...onnxArtifactOf(mlp),
+      inputs: ['driver_profile:city', 'driver_stats:acc_rate'],
+    });
+    const refused = await moveAlias('champion', wrongInputs.version);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'model.schema_mismatch', field: 'inputs' });
+    // A graph built for three inputs registered as a two-input model: the runtime's shape check.
+    const three = trainMlp([...INPUTS, 'driver_stats:conv_rate'], [[0, 1, 0]], [1], { epochs: 1 });
+    const wrongGraph = await register({ ...onnxArtifactOf(three), inputs: INPUTS, means: [0, 0] });
+    const refusedGraph = await moveAlias('champion', wrongGraph.version);
+    expect(refusedGraph.statusCode).toBe(409);
+    expect(refusedGraph.json()).toMatchObject({ code: 'model.schema_mismatch', field: 'onnx' });
+    const notOnnx = await register({ ...onnxArtifactOf(mlp), onnx: 'bm90IG9ubng=' });
+    expect((await moveAlias('champion', notOnnx.version)).json<Problem>().code).toBe(
+      'model.schema_mismatch',
+    );
+    expect((await infer([5])).json<InferResponse>().model_version).toBe(String(version));
   });
 });

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { eventually } from '@scale-models/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, writeHeaders } from '../support/harness.ts';
+import { authHeaders, startHarness } from '../support/harness.ts';
 import type { Harness } from '../support/harness.ts';
 import { DRIVERS, hoursAgo } from '../support/fixtures.ts';
 import { startPrivateRedis } from '../support/private-redis.ts';
@@ -22,7 +22,7 @@ describe('online store under failure (a private Redis)', () => {
     await h.app.inject({
       method: 'POST',
       url: '/v1/apply',
-      headers: writeHeaders,
+      headers: authHeaders,
       payload: DRIVERS,
     });
     // Two rows per key, the newer one last for even keys and first for odd: the materializer
@@ -37,7 +37,7 @@ describe('online store under failure (a private Redis)', () => {
     const response = await h.app.inject({
       method: 'POST',
       url: '/v1/feature-views/driver_stats/rows',
-      headers: writeHeaders,
+      headers: authHeaders,
       payload: rows,
     });
     expect(response.statusCode).toBe(201);
@@ -50,6 +50,7 @@ describe('online store under failure (a private Redis)', () => {
   const conversionRates = async (ids: number[]) =>
     (
       await h.app.inject({
+        headers: authHeaders,
         method: 'POST',
         url: '/v1/get-online-features',
         payload: { features: ['driver_stats:conv_rate'], entities: { driver_id: ids } },
@@ -105,7 +106,7 @@ describe('online store under failure (a private Redis)', () => {
     await h.app.inject({
       method: 'POST',
       url: '/v1/materialize',
-      headers: writeHeaders,
+      headers: authHeaders,
       payload: { mode: 'full' },
     });
     expect((await conversionRates([1, 2])).values).toEqual([1, 2]);
@@ -122,7 +123,7 @@ describe('online store under failure (a private Redis)', () => {
     await h.app.inject({
       method: 'POST',
       url: '/v1/materialize',
-      headers: writeHeaders,
+      headers: authHeaders,
       payload: { mode: 'full', feature_views: ['driver_stats'] },
     });
     const refilled = await conversionRates([1, 2, KEYS - 1]);

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushConsumerOptions } from '../../src/adapters/push-consumer.ts';
 import { featureValuesPushed } from '../../src/contracts.ts';
 import type { PushTarget } from '../../src/contracts.ts';
-import { startHarness, writeHeaders } from '../support/harness.ts';
+import { authHeaders, startHarness } from '../support/harness.ts';
 import type { Harness } from '../support/harness.ts';
 import { DRIVERS, hoursAgo } from '../support/fixtures.ts';
 import type { OnlineResponse } from '../support/responses.ts';
@@ -30,7 +30,7 @@ describe('push from Kafka', () => {
     await h.app.inject({
       method: 'POST',
       url: '/v1/apply',
-      headers: writeHeaders,
+      headers: authHeaders,
       payload: DRIVERS,
     });
     kafka = createKafka({ brokers: (await kafkaServer()).brokers, clientId: 'feature-store-test' });
@@ -59,6 +59,7 @@ describe('push from Kafka', () => {
   const online = async (ids: number[]) =>
     (
       await h.app.inject({
+        headers: authHeaders,
         method: 'POST',
         url: '/v1/get-online-features',
         payload: { features: ['driver_profile:rating'], entities: { driver_id: ids } },

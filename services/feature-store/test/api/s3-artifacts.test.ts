@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3ArtifactStore } from '../../src/adapters/artifact-store.ts';
 import { predict } from '../../src/domain/logistic-regression.ts';
 import type { LogisticModel } from '../../src/domain/logistic-regression.ts';
-import { startHarness, writeHeaders } from '../support/harness.ts';
+import { authHeaders, startHarness } from '../support/harness.ts';
 import type { Harness } from '../support/harness.ts';
 import { DRIVERS, hoursAgo } from '../support/fixtures.ts';
 import type { InferResponse, ModelVersion } from '../support/responses.ts';
@@ -42,13 +42,13 @@ describe('model artifacts in the object store (S3 API)', () => {
     await h.app.inject({
       method: 'POST',
       url: '/v1/apply',
-      headers: writeHeaders,
+      headers: authHeaders,
       payload: DRIVERS,
     });
     await h.app.inject({
       method: 'POST',
       url: '/v1/push',
-      headers: writeHeaders,
+      headers: authHeaders,
       payload: {
         feature_view: 'driver_stats',
         to: 'online',
@@ -65,14 +65,14 @@ describe('model artifacts in the object store (S3 API)', () => {
     await h.app.inject({
       method: 'POST',
       url: '/v1/models',
-      headers: writeHeaders,
+      headers: authHeaders,
       payload: { name: 'eta' },
     });
     const version = (
       await h.app.inject({
         method: 'POST',
         url: '/v1/models/eta/versions',
-        headers: writeHeaders,
+        headers: authHeaders,
         payload: { artifact: MODEL },
       })
     ).json<ModelVersion>();
@@ -84,12 +84,13 @@ describe('model artifacts in the object store (S3 API)', () => {
         await h.app.inject({
           method: 'PUT',
           url: '/v1/models/eta/aliases/champion',
-          headers: writeHeaders,
+          headers: authHeaders,
           payload: { version: 1 },
         })
       ).statusCode,
     ).toBe(200);
     const response = await h.app.inject({
+      headers: authHeaders,
       method: 'POST',
       url: '/v2/models/eta/infer',
       payload: { inputs: [{ name: 'driver_id', datatype: 'INT64', shape: [1], data: [1] }] },

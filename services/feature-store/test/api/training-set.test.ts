@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamTrainingSet } from '../../src/adapters/training-sets.ts';
 import { createOracle } from '../support/duckdb-oracle.ts';
 import type { Oracle, OracleFeatureRow } from '../support/duckdb-oracle.ts';
-import { startHarness, writeHeaders } from '../support/harness.ts';
+import { authHeaders, startHarness } from '../support/harness.ts';
 import { countOf } from '../support/responses.ts';
 import type { TrainingSet } from '../support/responses.ts';
 import type { Harness } from '../support/harness.ts';
@@ -45,7 +45,7 @@ describe('point-in-time training sets through PostgreSQL', () => {
   beforeAll(async () => {
     h = await startHarness();
     oracle = await createOracle();
-    await h.app.inject({ method: 'POST', url: '/v1/apply', headers: writeHeaders, payload: SPEC });
+    await h.app.inject({ method: 'POST', url: '/v1/apply', headers: authHeaders, payload: SPEC });
   });
   afterAll(async () => {
     oracle.close();
@@ -56,7 +56,7 @@ describe('point-in-time training sets through PostgreSQL', () => {
     h.app.inject({
       method: 'POST',
       url: `/v1/feature-views/${view}/rows`,
-      headers: writeHeaders,
+      headers: authHeaders,
       payload: rows,
     });
 
@@ -101,14 +101,17 @@ describe('point-in-time training sets through PostgreSQL', () => {
     const created = await h.app.inject({
       method: 'POST',
       url: '/v1/training-sets?features=clicks:score,spend:total',
-      headers: { ...writeHeaders, 'content-type': 'text/csv' },
+      headers: { ...authHeaders, 'content-type': 'text/csv' },
       payload: csv,
     });
     expect(created.statusCode).toBe(201);
     const { id, row_count } = created.json<TrainingSet>();
     expect(row_count).toBe(400);
 
-    const response = await h.app.inject({ url: `/v1/training-sets/${id}/rows` });
+    const response = await h.app.inject({
+      headers: authHeaders,
+      url: `/v1/training-sets/${id}/rows`,
+    });
     expect(response.headers['content-type']).toContain('text/csv');
     const rows = parse<Record<string, string>>(response.body, { columns: true });
     expect(rows).toHaveLength(400);
@@ -156,21 +159,21 @@ describe('point-in-time training sets through PostgreSQL', () => {
     const created = await h.app.inject({
       method: 'POST',
       url: '/v1/training-sets?features=spend:total',
-      headers: writeHeaders,
+      headers: authHeaders,
       payload: [{ user_id: 'a', event_timestamp: BASE + 400_000 }],
     });
     const id = created.json<TrainingSet>().id;
     const before = (
       await h.app.inject({
         url: `/v1/training-sets/${id}/rows`,
-        headers: { accept: 'application/x-ndjson' },
+        headers: { ...authHeaders, accept: 'application/x-ndjson' },
       })
     ).body;
     await ingest('spend', [{ user_id: 'a', event_timestamp: BASE + 399_000, total: 123456 }]);
     const after = (
       await h.app.inject({
         url: `/v1/training-sets/${id}/rows`,
-        headers: { accept: 'application/x-ndjson' },
+        headers: { ...authHeaders, accept: 'application/x-ndjson' },
       })
     ).body;
     expect(after).toBe(before);
@@ -183,7 +186,7 @@ describe('point-in-time training sets through PostgreSQL', () => {
     const response = await h.app.inject({
       method: 'POST',
       url: '/v1/training-sets?features=spend:total',
-      headers: writeHeaders,
+      headers: authHeaders,
       payload: [
         { user_id: 'a', event_timestamp: BASE },
         { user_id: 'b', event_timestamp: 'yesterday' },
@@ -199,13 +202,17 @@ describe('point-in-time training sets through PostgreSQL', () => {
 
   it('answers 404 for an unknown training set and 400 for unknown features', async () => {
     expect(
-      (await h.app.inject({ url: '/v1/training-sets/0190a000-0000-7000-8000-000000000000/rows' }))
-        .statusCode,
+      (
+        await h.app.inject({
+          headers: authHeaders,
+          url: '/v1/training-sets/0190a000-0000-7000-8000-000000000000/rows',
+        })
+      ).statusCode,
     ).toBe(404);
     const unknown = await h.app.inject({
       method: 'POST',
       url: '/v1/training-sets?features=spend:nope',
-      headers: writeHeaders,
+      headers: authHeaders,
       payload: [],
     });
     expect(unknown.json()).toMatchObject({ code: 'feature.unknown', feature: 'spend:nope' });

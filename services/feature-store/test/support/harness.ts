@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Metadata } from '@grpc/grpc-js';
 import type pg from 'pg';
 import { createPool, migrate } from '@scale-models/postgres';
 import { createRedis } from '@scale-models/redis';
@@ -93,4 +94,11 @@ export async function deleteKeys(redis: RedisHandle, prefix: string): Promise<vo
   }
 }
 
-export const writeHeaders = { 'x-api-key': API_KEY };
+export const authHeaders = { 'x-api-key': API_KEY };
+
+/** The API key as gRPC metadata. */
+export function authMetadata(): Metadata {
+  const metadata = new Metadata();
+  metadata.set('x-api-key', API_KEY);
+  return metadata;
+}
