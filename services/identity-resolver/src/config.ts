@@ -52,6 +52,11 @@ export const ConfigSchema = Type.Object({
     description: 'event partitions applied in parallel',
   }),
   PROJECTION_SWEEP_MS: Type.Integer({ default: 2_000, minimum: 50 }),
+  SEGMENT_CLOCK_MS: Type.Integer({
+    default: 1_000,
+    minimum: 50,
+    description: 'how often due segment windows are re-evaluated: the lateness of a window exit',
+  }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) =>
       Type.Literal(level),

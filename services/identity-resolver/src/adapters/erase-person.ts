@@ -2,8 +2,8 @@ import type pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { withTransaction } from '@scale-models/postgres';
 import type { Contracts } from '../contracts.ts';
-import type { Identifier, IdentifierType } from '../domain/identifiers/identifier.ts';
-import { lockIdentifiers } from './identity-locks.ts';
+import type { Identifier } from '../domain/identifiers/identifier.ts';
+import { lockPeople } from './lock-people.ts';
 import { queueProjection } from './profile-state.ts';
 import { leaveSegments } from './segment-membership.ts';
 import { hashIdentifier, suppress } from './suppression.ts';
@@ -41,17 +41,7 @@ async function eraseInTransaction(
   identifier: Identifier,
 ): Promise<ErasureReceipt> {
   const erasureId = uuidv7();
-  let identities: Identifier[] = [identifier];
-  let profileIds: string[] = [];
-  for (;;) {
-    await lockIdentifiers(client, identities);
-    const found = await personOf(client, identities);
-    const grew =
-      found.identities.length > identities.length || found.profileIds.length > profileIds.length;
-    identities = mergeIdentifiers(identities, found.identities);
-    profileIds = found.profileIds;
-    if (!grew) break;
-  }
+  const { identities, profileIds } = await lockPeople(client, [identifier]);
   await suppress(client, identities, erasureId);
   const counts = await deleteEverything(client, contracts, profileIds, identities);
   await client.query(
@@ -84,25 +74,6 @@ async function eraseInTransaction(
     ...counts,
     profileIds,
   };
-}
-
-/** The profiles holding any of these identifiers, and all identifiers of those profiles. */
-async function personOf(client: pg.ClientBase, identifiers: Identifier[]) {
-  const { rows } = await client.query<{ type: IdentifierType; value: string; profile_id: string }>(
-    `SELECT i.type, i.value, i.profile_id FROM identities i
-      WHERE i.profile_id IN (SELECT profile_id FROM identities
-                              JOIN unnest($1::text[], $2::text[]) AS w(type, value) USING (type, value))`,
-    [identifiers.map((i) => i.type), identifiers.map((i) => i.value)],
-  );
-  return {
-    identities: rows.map(({ type, value }) => ({ type, value })),
-    profileIds: [...new Set(rows.map((row) => row.profile_id))].sort(),
-  };
-}
-
-function mergeIdentifiers(a: Identifier[], b: Identifier[]): Identifier[] {
-  const all = new Map([...a, ...b].map((i) => [`${i.type}:${i.value}`, i]));
-  return [...all.values()];
 }
 
 async function deleteEverything(

@@ -61,6 +61,7 @@ export async function createHarness(overrides: Record<string, string> = {}): Pro
       const resolver = await startResolver(stores, {
         groupId: config.CONSUMER_GROUP,
         sweepIntervalMs: 200,
+        segmentClockMs: 200,
         partitionsConcurrently: config.RESOLVER_CONCURRENCY,
       });
       running.push(resolver);
