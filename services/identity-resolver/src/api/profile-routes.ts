@@ -40,8 +40,14 @@ export function profileRoutes(deps: ProfileDeps): RoutePlugin {
       { schema: { params: IdentifierParams } },
       async (request, reply) => {
         const identifier = parseIdentifierParam(request.params.identifier, deps.defaultCountry);
-        const cached = await deps.cache.lookup(identifier.type, identifier.value);
-        if (cached !== undefined) return reply.header('x-profile-source', 'cache').send(cached);
+        const cached = await deps.cache.lookupJson(identifier.type, identifier.value);
+        if (cached !== undefined) {
+          // Sent as stored: no parse and re-serialize of the view on the hot path.
+          return reply
+            .header('x-profile-source', 'cache')
+            .type('application/json; charset=utf-8')
+            .send(cached);
+        }
         // Not projected yet (or Redis lost it): PostgreSQL is the source of truth.
         const view = await readProfileView(deps.pool, await profileIdOf(deps.pool, identifier));
         if (view === undefined)
