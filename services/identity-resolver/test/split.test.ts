@@ -174,6 +174,8 @@ describe('profile split', () => {
     expect(indirect.json()).toMatchObject({ code: 'split.not_directly_linked' });
     const invalid = await split({ identifier: 'shoe_size:42', reason: 'x-3' });
     expect(invalid.statusCode).toBe(400);
+    const itself = await split({ identifier: 'user_id:ivy', from: 'user_id:ivy', reason: 'x-4' });
+    expect(itself.json()).toMatchObject({ status: 400, code: 'split.same_identifier' });
     const noReason = await harness.app.inject({
       method: 'POST',
       url: '/v1/splits',

@@ -1,9 +1,11 @@
 import type pg from 'pg';
+import { InputError } from '@scale-models/errors';
 import { Type } from '@scale-models/service-kit';
 import type { RoutePlugin } from '@scale-models/service-kit';
 import type { Projector } from '../adapters/projector.ts';
 import type { ResolverSettings } from '../adapters/resolve-event.ts';
 import { splitProfile } from '../adapters/split-profile.ts';
+import { identifierKey } from '../domain/identifiers/identifier.ts';
 import { parseIdentifierParam } from './parse-identifier-param.ts';
 
 export interface SplitDeps {
@@ -33,11 +35,16 @@ export function splitRoutes(deps: SplitDeps): RoutePlugin {
       },
       async (request) => {
         const { body } = request;
+        const identifier = parseIdentifierParam(body.identifier, deps.settings.defaultCountry);
+        const from =
+          body.from === undefined
+            ? undefined
+            : parseIdentifierParam(body.from, deps.settings.defaultCountry);
+        if (from !== undefined && identifierKey(from) === identifierKey(identifier))
+          throw new InputError('split.same_identifier', 'An identifier has no link to itself.');
         const { touched, ...result } = await splitProfile(deps.pool, deps.settings, {
-          identifier: parseIdentifierParam(body.identifier, deps.settings.defaultCountry),
-          ...(body.from === undefined
-            ? {}
-            : { from: parseIdentifierParam(body.from, deps.settings.defaultCountry) }),
+          identifier,
+          ...(from === undefined ? {} : { from }),
           reason: body.reason,
         });
         await deps.projector.project(touched);
