@@ -2,6 +2,7 @@ import { eventually } from '@scale-models/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness } from './support/harness.ts';
 import type { Harness } from './support/harness.ts';
+import { readAll } from './support/kafka-helpers.ts';
 import { sendBatch } from './support/send.ts';
 
 let harness: Harness;
@@ -107,6 +108,21 @@ describe('profile split', () => {
       { reason: 'ticket 42: family tablet, bo and cy are different people' },
     ]);
     expect(await misplacedEvents()).toBe(0);
+    // The compacted snapshot topic carries the new profile with the identifiers it took.
+    const snapshots = await readAll(
+      harness.stores.kafka,
+      harness.stores.contracts.profileSnapshot.topic,
+      `${harness.config.CONSUMER_GROUP}-snapshots-${Date.now()}`,
+    );
+    const latest = snapshots.filter((r) => r.key === cy.view.profileId).at(-1);
+    expect(JSON.parse(latest!.value!)).toMatchObject({
+      data: {
+        identities: [
+          { type: 'anonymous_id', value: 'tablet-1' },
+          { type: 'email', value: 'cy@example.com' },
+        ],
+      },
+    });
   });
 
   it('a repeated split changes nothing and answers with the same profiles', async () => {
