@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IDENTIFIER_TYPES, identifierKey } from '../src/domain/identifiers/identifier.ts';
 import type { Identifier } from '../src/domain/identifiers/identifier.ts';
-import { planSplit } from '../src/domain/graph/plan-split.ts';
+import { doNotLinkRules, planSplit } from '../src/domain/graph/plan-split.ts';
 
 const id = (key: string): Identifier => {
   const [type, value] = key.split(':') as [Identifier['type'], string];
@@ -76,5 +76,28 @@ describe('split plan', () => {
           );
       }),
     );
+  });
+
+  it('a split into two leaves one do-not-link rule, between the strongest identifier of each side', () => {
+    const parts = planSplit(['anonymous_id:tablet', 'email:cy@x.org', 'user_id:bo'].map(id), [
+      ['email:cy@x.org', 'anonymous_id:tablet'],
+    ]);
+    expect(doNotLinkRules(parts)).toEqual([[id('email:cy@x.org'), id('user_id:bo')]]);
+  });
+
+  it('a shared device detached from two people: every pair of parts is kept apart', () => {
+    const parts = planSplit(
+      ['anonymous_id:tablet', 'email:cy@x.org', 'email:di@x.org', 'anonymous_id:di-phone'].map(id),
+      [['email:di@x.org', 'anonymous_id:di-phone']],
+    );
+    expect(doNotLinkRules(parts).map((pair) => pair.map(identifierKey))).toEqual([
+      ['email:cy@x.org', 'email:di@x.org'],
+      ['anonymous_id:tablet', 'email:cy@x.org'],
+      ['anonymous_id:tablet', 'email:di@x.org'],
+    ]);
+  });
+
+  it('a profile that stays whole needs no rule', () => {
+    expect(doNotLinkRules(planSplit([id('user_id:a')], []))).toEqual([]);
   });
 });

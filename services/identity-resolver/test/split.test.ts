@@ -202,4 +202,62 @@ describe('profile split', () => {
     const { view } = await profileOf('user_id:ivy');
     expect(ids(view)).toHaveLength(3);
   });
+
+  it('a split sticks: the replayed wrong login is a blocked merge, audited and reported; new evidence still links', async () => {
+    const merged = await wronglyMerged('tablet-5', 'jo@example.com', 'kit');
+    const response = await split({
+      identifier: 'anonymous_id:tablet-5',
+      from: 'user_id:kit',
+      reason: 'ticket 51: kit logged in on jo’s tablet',
+    });
+    expect(response.json()).toMatchObject({ split: true });
+    // The login that caused the wrong merge comes again, then kit's own new phone.
+    await sendBatch(harness.app, [
+      { type: 'identify', anonymousId: 'tablet-5', userId: 'kit', traits: { plan: 'pro' } },
+      { type: 'identify', anonymousId: 'kit-phone', userId: 'kit' },
+    ]);
+    const kit = await profileOf('user_id:kit', (v) => expect(v.computed.eventCount).toBe(3));
+    expect(kit.view.profileId).toBe(merged.profileId);
+    expect(ids(kit.view)).toEqual(['anonymous_id:kit-phone', 'user_id:kit']);
+    const jo = await profileOf('email:jo@example.com');
+    expect(ids(jo.view)).toEqual(['anonymous_id:tablet-5', 'email:jo@example.com']);
+
+    const { rows } = await harness.stores.pool.query<{ reason: string; rule: string }>(
+      `SELECT reason, details->>'rule' AS rule FROM audit_log
+        WHERE action = 'merge_blocked' AND profile_id = $1 AND other_profile_id = $2`,
+      [kit.view.profileId, jo.view.profileId],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.rule).toBe('do_not_link');
+    expect(rows[0]!.reason).toMatch(/undo a split/);
+    const report = await harness.app.inject({
+      url: '/v1/identity-conflicts',
+      headers: harness.admin,
+    });
+    expect(report.json<{ conflicts: unknown[] }>().conflicts).toContainEqual(
+      expect.objectContaining({ type: 'anonymous_id', value: 'tablet-5', blockedMerges: 1 }),
+    );
+    expect(await misplacedEvents()).toBe(0);
+  });
+
+  it('erasing a person deletes the do-not-link rules that name their identifiers', async () => {
+    await wronglyMerged('tablet-6', 'lu@example.com', 'max');
+    await split({ identifier: 'anonymous_id:tablet-6', from: 'user_id:max', reason: 'shared' });
+    const rulesNaming = async (value: string) => {
+      const { rows } = await harness.stores.pool.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM do_not_link_rules WHERE a_value = $1 OR b_value = $1',
+        [value],
+      );
+      return rows[0]!.n;
+    };
+    expect(await rulesNaming('max')).toBe(1);
+    const erased = await harness.app.inject({
+      method: 'POST',
+      url: '/v1/erasures',
+      headers: harness.admin,
+      payload: { identifier: 'user_id:max' },
+    });
+    expect(erased.statusCode).toBeLessThan(300);
+    expect(await rulesNaming('max')).toBe(0);
+  });
 });

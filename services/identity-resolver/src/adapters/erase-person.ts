@@ -20,8 +20,9 @@ export interface ErasureReceipt {
 
 /**
  * GDPR erasure of the person an identifier belongs to: their profile, identities, edges,
- * events, consent and imported CRM records are deleted; every identifier is suppressed (as a
- * hash) so events still in flight or sent later cannot rebuild them. The identifiers are locked
+ * events, consent, imported CRM records and the do-not-link rules naming them are deleted;
+ * every identifier is suppressed (as a hash) so events still in flight or sent later cannot
+ * rebuild them. The identifiers are locked
  * like an event locks them, and the set is read again under the locks until it stops growing,
  * so an event racing with the erasure either ran before (and is erased) or after (and is dropped).
  */
@@ -87,10 +88,18 @@ async function deleteEverything(
   const records = await client.query('DELETE FROM match_records WHERE id = ANY($1::text[])', [
     crmIds,
   ]);
+  const types = identities.map((i) => i.type);
+  const values = identities.map((i) => i.value);
   await client.query(
     `DELETE FROM identifier_conflicts c USING unnest($1::text[], $2::text[]) AS w(type, value)
       WHERE c.type = w.type AND c.value = w.value`,
-    [identities.map((i) => i.type), identities.map((i) => i.value)],
+    [types, values],
+  );
+  // A split's rules name the person's identifiers: they go with them.
+  await client.query(
+    `DELETE FROM do_not_link_rules r USING unnest($1::text[], $2::text[]) AS w(type, value)
+      WHERE (r.a_type = w.type AND r.a_value = w.value) OR (r.b_type = w.type AND r.b_value = w.value)`,
+    [types, values],
   );
   // The audit keeps that merges happened, not with whom: the other side's id is dropped.
   await client.query(

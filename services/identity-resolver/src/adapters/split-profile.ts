@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError } from '@scale-models/errors';
 import { withTransaction } from '@scale-models/postgres';
 import type { Identifier } from '../domain/identifiers/identifier.ts';
 import { identifierKey } from '../domain/identifiers/identifier.ts';
-import { compareStrength, planSplit } from '../domain/graph/plan-split.ts';
+import { compareStrength, doNotLinkRules, planSplit } from '../domain/graph/plan-split.ts';
 import type { SplitPart } from '../domain/graph/plan-split.ts';
 import { lockPeople } from './lock-people.ts';
 import type { LockedPeople } from './lock-people.ts';
@@ -34,7 +34,8 @@ export interface SplitResult {
  * Undoes wrong evidence: removes edges, recomputes the connected components of the profile
  * and gives every part but the first a profile of its own, with its identifiers, edges and
  * events (an event goes with its strongest identifier), recomputed traits and segments, an
- * audit entry with the reason and the projection queued. Repeating a split changes nothing.
+ * audit entry with the reason, do-not-link rules so later events cannot merge the parts again,
+ * and the projection queued. Repeating a split changes nothing.
  */
 export async function splitProfile(
   pool: pg.Pool,
@@ -77,6 +78,7 @@ async function splitInTransaction(
   const profiles = [{ profileId, part: parts[0]! }];
   for (const part of parts.slice(1))
     profiles.push({ profileId: await moveToNewProfile(client, profileId, part), part });
+  await recordDoNotLinkRules(client, parts, request.reason);
   await audit(
     client,
     request,
@@ -175,6 +177,28 @@ async function moveToNewProfile(
     [from, id],
   );
   return id;
+}
+
+async function recordDoNotLinkRules(
+  client: pg.ClientBase,
+  parts: SplitPart[],
+  reason: string,
+): Promise<void> {
+  const rules = doNotLinkRules(parts);
+  if (rules.length === 0) return;
+  await client.query(
+    `INSERT INTO do_not_link_rules (a_type, a_value, b_type, b_value, reason)
+     SELECT a_type, a_value, b_type, b_value, $5
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS r(a_type, a_value, b_type, b_value)
+     ON CONFLICT DO NOTHING`,
+    [
+      rules.map(([a]) => a.type),
+      rules.map(([a]) => a.value),
+      rules.map(([, b]) => b.type),
+      rules.map(([, b]) => b.value),
+      reason,
+    ],
+  );
 }
 
 async function audit(

@@ -34,3 +34,21 @@ export function planSplit(
     .sort((a, b) => compareStrength(a[0]!, b[0]!));
   return parts.map((identifiers, index) => ({ identifiers, keepsProfile: index === 0 }));
 }
+
+/**
+ * The do-not-link rules that make a split stick: one per pair of parts, between their
+ * strongest identifiers (each pair ordered by key). Not the identifiers the split named: a
+ * wrong merge can come back through any identifier the two sides hold (the replayed login
+ * carries the user_id, not only the shared tablet), whereas each side's strongest identifier
+ * stands for the person, so the merge logic refuses whatever evidence would reconnect them.
+ */
+export function doNotLinkRules(parts: SplitPart[]): [Identifier, Identifier][] {
+  const strongest = parts.map((part) => part.identifiers[0]!);
+  return strongest.flatMap((a, i) =>
+    strongest
+      .slice(i + 1)
+      .map((b): [Identifier, Identifier] =>
+        identifierKey(a) < identifierKey(b) ? [a, b] : [b, a],
+      ),
+  );
+}
