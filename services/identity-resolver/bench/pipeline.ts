@@ -1,5 +1,5 @@
 // End-to-end pipeline on the shared infrastructure (source /work/main/.infra/env first):
-//   node bench/pipeline.ts [--people 1000]
+//   node bench/pipeline.ts [--people 1000] [--partitions 6]
 // 1. ingestion: Segment batches over HTTP → Kafka → resolver → PostgreSQL + Redis, events/s;
 // 2. resolution latency: one identify at a time, from POST to the new trait visible in Redis;
 // 3. profile lookup by identifier straight from Redis (the Lua script) under 32 concurrent
@@ -11,9 +11,19 @@ import { countEvents } from '../test/support/summarise-profiles.ts';
 import { syntheticJourneys } from '../test/support/synthetic-journeys.ts';
 import { percentile } from './percentile.ts';
 
-const { values } = parseArgs({ options: { people: { type: 'string', default: '1000' } } });
+const { values } = parseArgs({
+  options: {
+    people: { type: 'string', default: '1000' },
+    // Event partitions, all applied in parallel by the one resolver (the service's defaults).
+    partitions: { type: 'string', default: '6' },
+  },
+});
 const people = Number(values.people);
-const harness = await createHarness({ LOG_LEVEL: 'error' });
+const harness = await createHarness({
+  LOG_LEVEL: 'error',
+  EVENT_PARTITIONS: values.partitions,
+  RESOLVER_CONCURRENCY: values.partitions,
+});
 const base = await harness.app.listen({ port: 0, host: '127.0.0.1' });
 await harness.startResolver();
 const authorization = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
