@@ -214,6 +214,32 @@ describe('stitching plan under merge limits', () => {
     expect(plan).toMatchObject({ target: 'CY', absorbed: ['PHONE'], dropped: [] });
   });
 
+  it('for any graph, do-not-link rules and event: no two profiles kept apart are merged', () => {
+    const identifier = fc.record({
+      type: fc.constantFrom(...IDENTIFIER_TYPES),
+      value: fc.constantFrom('a', 'b', 'c'),
+    });
+    const profile = fc.constantFrom('P1', 'P2', 'P3', 'P4');
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(identifier, profile), {
+          selector: ([i]) => `${i.type}:${i.value}`,
+          maxLength: 12,
+        }),
+        fc.array(fc.tuple(profile, profile), { maxLength: 4 }),
+        fc.uniqueArray(identifier, { selector: (i) => `${i.type}:${i.value}`, maxLength: 6 }),
+        (owned, rules, incoming) => {
+          const graph = { ...graphOf(owned), doNotLink: rules };
+          const plan = planResolution(incoming, graph, DEFAULT_LIMITS);
+          const merged = new Set([plan.target, ...plan.absorbed]);
+          for (const [a, b] of rules)
+            if (a !== b) expect(merged.has(a) && merged.has(b)).toBe(false);
+          expect(plan.kept.length + plan.dropped.length).toBe(incoming.length);
+        },
+      ),
+    );
+  });
+
   it('for any graph and event: the resulting profile respects every limit', () => {
     const identifier = fc.record({
       type: fc.constantFrom(...IDENTIFIER_TYPES),
