@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, redis as redisServer, uniqueName } from '@scale-models/testkit';
-import { createRedis } from '../src/index.ts';
+import { createRedis, defineScripts } from '../src/index.ts';
 import type { RedisHandle } from '../src/index.ts';
 
 let handle: RedisHandle | undefined;
@@ -17,6 +17,19 @@ describe('createRedis', () => {
     handle = createRedis((await redisServer()).url, { name });
     await eventually(() => handle!.ready());
     expect(await handle.redis.client('GETNAME')).toBe(name);
+  });
+
+  it('with autoPipelining, queues the commands of one tick (scripts too) and answers each', async () => {
+    const namespace = uniqueName('pipe');
+    handle = createRedis((await redisServer()).url, { keyPrefix: namespace, autoPipelining: true });
+    const scripts = defineScripts(handle.redis, {
+      read: { keys: 1, lua: "return redis.call('GET', KEYS[1])" },
+    });
+    await handle.redis.set('k', 'v');
+    const replies = Promise.all(Array.from({ length: 20 }, () => scripts.read(['k'])));
+    // Not sent yet: they leave together in one write on the next tick.
+    expect(handle.redis.autoPipelineQueueSize).toBeGreaterThan(0);
+    expect(await replies).toEqual(Array.from({ length: 20 }, () => 'v'));
   });
 
   it('prefixes keys with the namespace, adding the colon', async () => {

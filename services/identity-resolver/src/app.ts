@@ -9,12 +9,14 @@ import type {
 import type { MatchStore } from './adapters/match-store.ts';
 import type { ProfileCache } from './adapters/profile-cache.ts';
 import type { Projector } from './adapters/projector.ts';
+import type { ResolverSettings } from './adapters/resolve-event.ts';
 import { requireAdminToken } from './api/admin-auth.ts';
 import { erasureRoutes } from './api/erasure-routes.ts';
 import type { IngestStats } from './api/ingest-stats.ts';
 import { matchingRoutes } from './api/matching-routes.ts';
 import { profileRoutes } from './api/profile-routes.ts';
 import { segmentRoutes } from './api/segment-routes.ts';
+import { splitRoutes } from './api/split-routes.ts';
 import { trackingRoutes } from './api/tracking-routes.ts';
 import type { Contracts } from './contracts.ts';
 import type { ReceivedEvent } from './domain/tracking/tracking-message.ts';
@@ -25,6 +27,8 @@ export interface AppDeps {
   projector: Projector;
   matchStore: MatchStore;
   contracts: Contracts;
+  /** Merge limits and trait rules: a split recomputes profiles as the resolver does. */
+  settings: ResolverSettings;
   /** Writes accepted calls to the event topic. */
   publish(events: ReceivedEvent[]): Promise<void>;
   writeKeys: Map<string, string>;
@@ -41,6 +45,7 @@ export function buildApp(deps: AppDeps): ServiceApp {
     requireAdminToken(app, deps.adminToken);
     await app.register(async (scope) => profileRoutes(deps)(scope));
     await app.register(async (scope) => erasureRoutes(deps)(scope));
+    await app.register(async (scope) => splitRoutes(deps)(scope));
     await app.register(async (scope) => segmentRoutes(deps)(scope));
     await app.register(async (scope) => matchingRoutes({ ...deps, store: deps.matchStore })(scope));
     app.get('/v1/ingest/stats', () => deps.stats.snapshot());

@@ -1,7 +1,9 @@
+import { Writable } from 'node:stream';
 import { eventually } from '@scale-models/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { erasePerson } from '../src/adapters/erase-person.ts';
 import { resolveEvent } from '../src/adapters/resolve-event.ts';
+import { appFromStores } from '../src/app-from-stores.ts';
 import type { ReceivedEvent } from '../src/domain/tracking/tracking-message.ts';
 import { createHarness } from './support/harness.ts';
 import type { Harness } from './support/harness.ts';
@@ -211,5 +213,33 @@ describe('GDPR erasure', () => {
         ]),
       ).toBe(0);
     }
+  });
+});
+
+describe('personal data in logs', () => {
+  it('access logs of profile routes show the route, never the email or phone in the URL', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const app = appFromStores(harness.stores, harness.config, harness.stats, {
+      level: 'info',
+      stream,
+    });
+    try {
+      for (const url of [
+        '/v1/profiles/email:Kim.Private@example.org',
+        '/v1/profiles/phone:+14155550199/audit',
+      ])
+        await app.inject({ url, headers: harness.admin });
+    } finally {
+      await app.close();
+    }
+    const log = lines.join('');
+    expect(log).toContain('/v1/profiles/:identifier');
+    expect(log).not.toMatch(/kim\.private|4155550199/i);
   });
 });

@@ -123,7 +123,7 @@ describe('stitching plan under merge limits', () => {
       c[i.type]++;
       counts.set(p, c);
     }
-    return { owners, counts };
+    return { owners, counts, doNotLink: [] };
   };
 
   it('a login on a device seen anonymously joins the device profile', () => {
@@ -168,8 +168,76 @@ describe('stitching plan under merge limits', () => {
       attached: [id('user_id', 'u2')],
     });
     expect(plan.dropped).toEqual([
-      { identifier: id('anonymous_id', 'tablet'), limit: 'user_id', blockedProfile: 'P1' },
+      { identifier: id('anonymous_id', 'tablet'), rule: 'user_id', blockedProfile: 'P1' },
     ]);
+  });
+
+  it('refuses to reconnect profiles a split kept apart, whatever identifier would bridge them', () => {
+    const graph = {
+      ...graphOf([
+        [id('user_id', 'bo'), 'BO'],
+        [id('anonymous_id', 'bo-laptop'), 'BO'],
+        [id('email', 'cy@x.org'), 'CY'],
+        [id('anonymous_id', 'tablet'), 'CY'],
+      ]),
+      doNotLink: [['CY', 'BO']] as [string, string][],
+    };
+    const plan = planResolution(
+      [id('user_id', 'bo'), id('email', 'new@x.org'), id('anonymous_id', 'tablet')],
+      graph,
+      DEFAULT_LIMITS,
+    );
+    expect(plan).toMatchObject({
+      target: 'BO',
+      absorbed: [],
+      attached: [id('email', 'new@x.org')],
+    });
+    expect(plan.dropped).toEqual([
+      { identifier: id('anonymous_id', 'tablet'), rule: 'do_not_link', blockedProfile: 'CY' },
+    ]);
+  });
+
+  it('a do-not-link rule between two profiles does not stop either merging with a third', () => {
+    const graph = {
+      ...graphOf([
+        [id('email', 'cy@x.org'), 'CY'],
+        [id('user_id', 'bo'), 'BO'],
+        [id('anonymous_id', 'cy-phone'), 'PHONE'],
+      ]),
+      doNotLink: [['CY', 'BO']] as [string, string][],
+    };
+    const plan = planResolution(
+      [id('email', 'cy@x.org'), id('anonymous_id', 'cy-phone')],
+      graph,
+      DEFAULT_LIMITS,
+    );
+    expect(plan).toMatchObject({ target: 'CY', absorbed: ['PHONE'], dropped: [] });
+  });
+
+  it('for any graph, do-not-link rules and event: no two profiles kept apart are merged', () => {
+    const identifier = fc.record({
+      type: fc.constantFrom(...IDENTIFIER_TYPES),
+      value: fc.constantFrom('a', 'b', 'c'),
+    });
+    const profile = fc.constantFrom('P1', 'P2', 'P3', 'P4');
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(identifier, profile), {
+          selector: ([i]) => `${i.type}:${i.value}`,
+          maxLength: 12,
+        }),
+        fc.array(fc.tuple(profile, profile), { maxLength: 4 }),
+        fc.uniqueArray(identifier, { selector: (i) => `${i.type}:${i.value}`, maxLength: 6 }),
+        (owned, rules, incoming) => {
+          const graph = { ...graphOf(owned), doNotLink: rules };
+          const plan = planResolution(incoming, graph, DEFAULT_LIMITS);
+          const merged = new Set([plan.target, ...plan.absorbed]);
+          for (const [a, b] of rules)
+            if (a !== b) expect(merged.has(a) && merged.has(b)).toBe(false);
+          expect(plan.kept.length + plan.dropped.length).toBe(incoming.length);
+        },
+      ),
+    );
   });
 
   it('for any graph and event: the resulting profile respects every limit', () => {

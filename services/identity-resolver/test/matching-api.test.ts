@@ -232,6 +232,62 @@ describe('segments and consent', () => {
     );
   });
 
+  it('a profile leaves a windowed segment when its window expires, with no new event', async () => {
+    await harness.app.inject({
+      method: 'PUT',
+      url: '/v1/segments/pricing-visitors',
+      headers: harness.admin,
+      payload: {
+        name: 'Viewed pricing in the last day',
+        rule: {
+          match: 'all',
+          conditions: [{ event: 'Viewed Pricing', withinDays: 1, op: 'gte', count: 1 }],
+        },
+      },
+    });
+    // Seen a day ago less three seconds: in the segment now, out of it in three seconds.
+    const timestamp = new Date(Date.now() - 24 * 3600 * 1000 + 3000).toISOString();
+    await sendBatch(harness.app, [
+      { type: 'track', userId: 'jo', event: 'Viewed Pricing', timestamp },
+    ]);
+    const segmentsOfJo = async () => {
+      const response = await lookup('user_id:jo');
+      expect(response.statusCode).toBe(200);
+      return response.json<{ profileId: string; segments: string[] }>();
+    };
+    const entered = await eventually(
+      async () => {
+        const jo = await segmentsOfJo();
+        expect(jo.segments).toContain('pricing-visitors');
+        return jo;
+      },
+      { timeoutMs: 20_000 },
+    );
+    await eventually(async () => expect((await segmentsOfJo()).segments).toEqual([]), {
+      timeoutMs: 20_000,
+    });
+    const { kafka, contracts } = harness.stores;
+    await eventually(
+      async () => {
+        const exited = await readAll(
+          kafka,
+          contracts.segmentExited.topic,
+          `${harness.config.CONSUMER_GROUP}-expiry-${Date.now()}`,
+        );
+        const data = exited
+          .filter((r) => r.key === entered.profileId)
+          .map((r) => (JSON.parse(r.value!) as { data: { segmentId: string } }).data);
+        expect(data).toEqual([expect.objectContaining({ segmentId: 'pricing-visitors' })]);
+      },
+      { timeoutMs: 20_000, intervalMs: 500 },
+    );
+    const { rows } = await harness.stores.pool.query(
+      'SELECT 1 FROM segment_reevaluations WHERE profile_id = $1',
+      [entered.profileId],
+    );
+    expect(rows).toHaveLength(0);
+  });
+
   it('refuses a segment rule that does not match the schema', async () => {
     const response = await harness.app.inject({
       method: 'PUT',

@@ -49,6 +49,14 @@ async function admin(
   });
 }
 
+async function postJson(context: TourContext, path: string, body: unknown): Promise<Response> {
+  return admin(context, path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
 /** Polls the profile until `ready` holds (the resolver works asynchronously). */
 async function profile(
   context: TourContext,
@@ -71,6 +79,8 @@ const list = (view: View) => view.identities.map((i) => `${i.type}:${i.value}`).
 const user = `tour-${RUN}`;
 const laptop = `laptop-${RUN}`;
 const phone = `phone-${RUN}`;
+const tablet = `family-tablet-${RUN}`;
+const bo = `bo-${RUN}`;
 
 export default defineChapter({
   miniature: 'identity-resolver',
@@ -169,12 +179,43 @@ export default defineChapter({
       },
     },
     {
+      title:
+        'undo a wrong merge (a family tablet), then log in on the tablet again: it stays undone',
+      run: async (context) => {
+        const cyEmail = `cy.${RUN}@example.com`;
+        const login = { type: 'identify', anonymousId: tablet, userId: bo };
+        await track(context, [
+          {
+            type: 'identify',
+            anonymousId: tablet,
+            traits: { email: cyEmail },
+            messageId: `${RUN}-7`,
+          },
+        ]);
+        await profile(context, `email:${cyEmail}`, () => true);
+        await track(context, [{ ...login, messageId: `${RUN}-8` }]);
+        const merged = await profile(context, `user_id:${bo}`, (v) => v.identities.length === 3);
+        const response = await postJson(context, '/v1/splits', {
+          identifier: `anonymous_id:${tablet}`,
+          from: `user_id:${bo}`,
+          reason: 'family tablet: Bo and Cy are different people',
+        });
+        const { profiles } = (await response.json()) as { profiles: { identities: string[] }[] };
+        await track(context, [{ ...login, messageId: `${RUN}-9` }]);
+        const after = await profile(context, `user_id:${bo}`, (v) => v.computed.eventCount === 2);
+        const audit = (await (
+          await admin(context, `/v1/profiles/${encodeURIComponent(`user_id:${bo}`)}/audit`)
+        ).json()) as { entries: { action: string; reason: string }[] };
+        const blocked = audit.entries.find((e) => e.action === 'merge_blocked');
+        const parts = profiles.map((p) => `[${p.identities.join(', ')}]`).join(' and ');
+        return `one wrong profile of ${merged.identities.length} identities split into ${parts}; the same login again leaves Bo with ${list(after)}; audit: "${blocked?.reason ?? 'no blocked merge'}"`;
+      },
+    },
+    {
       title: 'erase the person (GDPR), then send one more event as them',
       run: async (context) => {
-        const response = await admin(context, '/v1/erasures', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ identifier: `user_id:${user}` }),
+        const response = await postJson(context, '/v1/erasures', {
+          identifier: `user_id:${user}`,
         });
         const receipt = (await response.json()) as {
           identities: number;

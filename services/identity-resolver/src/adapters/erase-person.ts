@@ -2,8 +2,8 @@ import type pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { withTransaction } from '@scale-models/postgres';
 import type { Contracts } from '../contracts.ts';
-import type { Identifier, IdentifierType } from '../domain/identifiers/identifier.ts';
-import { lockIdentifiers } from './identity-locks.ts';
+import type { Identifier } from '../domain/identifiers/identifier.ts';
+import { lockPeople } from './lock-people.ts';
 import { queueProjection } from './profile-state.ts';
 import { leaveSegments } from './segment-membership.ts';
 import { hashIdentifier, suppress } from './suppression.ts';
@@ -20,8 +20,9 @@ export interface ErasureReceipt {
 
 /**
  * GDPR erasure of the person an identifier belongs to: their profile, identities, edges,
- * events, consent and imported CRM records are deleted; every identifier is suppressed (as a
- * hash) so events still in flight or sent later cannot rebuild them. The identifiers are locked
+ * events, consent, imported CRM records and the do-not-link rules naming them are deleted;
+ * every identifier is suppressed (as a hash) so events still in flight or sent later cannot
+ * rebuild them. The identifiers are locked
  * like an event locks them, and the set is read again under the locks until it stops growing,
  * so an event racing with the erasure either ran before (and is erased) or after (and is dropped).
  */
@@ -41,17 +42,7 @@ async function eraseInTransaction(
   identifier: Identifier,
 ): Promise<ErasureReceipt> {
   const erasureId = uuidv7();
-  let identities: Identifier[] = [identifier];
-  let profileIds: string[] = [];
-  for (;;) {
-    await lockIdentifiers(client, identities);
-    const found = await personOf(client, identities);
-    const grew =
-      found.identities.length > identities.length || found.profileIds.length > profileIds.length;
-    identities = mergeIdentifiers(identities, found.identities);
-    profileIds = found.profileIds;
-    if (!grew) break;
-  }
+  const { identities, profileIds } = await lockPeople(client, [identifier]);
   await suppress(client, identities, erasureId);
   const counts = await deleteEverything(client, contracts, profileIds, identities);
   await client.query(
@@ -86,25 +77,6 @@ async function eraseInTransaction(
   };
 }
 
-/** The profiles holding any of these identifiers, and all identifiers of those profiles. */
-async function personOf(client: pg.ClientBase, identifiers: Identifier[]) {
-  const { rows } = await client.query<{ type: IdentifierType; value: string; profile_id: string }>(
-    `SELECT i.type, i.value, i.profile_id FROM identities i
-      WHERE i.profile_id IN (SELECT profile_id FROM identities
-                              JOIN unnest($1::text[], $2::text[]) AS w(type, value) USING (type, value))`,
-    [identifiers.map((i) => i.type), identifiers.map((i) => i.value)],
-  );
-  return {
-    identities: rows.map(({ type, value }) => ({ type, value })),
-    profileIds: [...new Set(rows.map((row) => row.profile_id))].sort(),
-  };
-}
-
-function mergeIdentifiers(a: Identifier[], b: Identifier[]): Identifier[] {
-  const all = new Map([...a, ...b].map((i) => [`${i.type}:${i.value}`, i]));
-  return [...all.values()];
-}
-
 async function deleteEverything(
   client: pg.ClientBase,
   contracts: Contracts,
@@ -116,10 +88,18 @@ async function deleteEverything(
   const records = await client.query('DELETE FROM match_records WHERE id = ANY($1::text[])', [
     crmIds,
   ]);
+  const types = identities.map((i) => i.type);
+  const values = identities.map((i) => i.value);
   await client.query(
     `DELETE FROM identifier_conflicts c USING unnest($1::text[], $2::text[]) AS w(type, value)
       WHERE c.type = w.type AND c.value = w.value`,
-    [identities.map((i) => i.type), identities.map((i) => i.value)],
+    [types, values],
+  );
+  // A split's rules name the person's identifiers: they go with them.
+  await client.query(
+    `DELETE FROM do_not_link_rules r USING unnest($1::text[], $2::text[]) AS w(type, value)
+      WHERE (r.a_type = w.type AND r.a_value = w.value) OR (r.b_type = w.type AND r.b_value = w.value)`,
+    [types, values],
   );
   // The audit keeps that merges happened, not with whom: the other side's id is dropped.
   await client.query(

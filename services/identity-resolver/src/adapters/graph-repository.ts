@@ -5,6 +5,7 @@ import { identifierKey } from '../domain/identifiers/identifier.ts';
 import { emptyCounts } from '../domain/graph/plan-resolution.ts';
 import type {
   GraphNeighbourhood,
+  MergeRule,
   ResolutionPlan,
   TypeCounts,
 } from '../domain/graph/plan-resolution.ts';
@@ -29,7 +30,11 @@ export async function loadNeighbourhood(
       [...again].every(([key, owner]) => owners.get(key) === owner) &&
       again.size === owners.size
     ) {
-      return { owners, counts: await countsOf(client, profileIds) };
+      return {
+        owners,
+        counts: await countsOf(client, profileIds),
+        doNotLink: await doNotLinkAmong(client, profileIds),
+      };
     }
   }
 }
@@ -59,6 +64,24 @@ async function countsOf(
   );
   for (const row of rows) counts.get(row.profile_id)![row.type] = row.n;
   return counts;
+}
+
+/** Pairs of these profiles that a do-not-link rule keeps apart; one profile cannot merge. */
+async function doNotLinkAmong(
+  client: pg.ClientBase,
+  profileIds: string[],
+): Promise<[string, string][]> {
+  if (profileIds.length < 2) return [];
+  const { rows } = await client.query<{ a: string; b: string }>(
+    `SELECT DISTINCT ia.profile_id AS a, ib.profile_id AS b
+       FROM identities ia
+       JOIN do_not_link_rules r ON r.a_type = ia.type AND r.a_value = ia.value
+       JOIN identities ib ON ib.type = r.b_type AND ib.value = r.b_value
+      WHERE ia.profile_id = ANY($1::uuid[]) AND ib.profile_id = ANY($1::uuid[])
+        AND ia.profile_id <> ib.profile_id`,
+    [profileIds],
+  );
+  return rows.map(({ a, b }) => [a, b]);
 }
 
 export interface PlanContext {
@@ -93,7 +116,7 @@ export async function applyPlan(
       target,
       dropped.blockedProfile,
       dropped.identifier,
-      dropped.limit,
+      dropped.rule,
       context.reason,
     );
   }
@@ -161,12 +184,17 @@ async function addEdges(
   );
 }
 
+const whyBlocked = (rule: MergeRule): string =>
+  rule === 'do_not_link'
+    ? 'merging would undo a split (do-not-link rule)'
+    : `merging would exceed the ${rule} limit`;
+
 async function recordBlockedMerge(
   client: pg.ClientBase,
   profileId: string,
   blocked: string,
   identifier: Identifier,
-  limit: IdentifierType,
+  rule: MergeRule,
   reason: string,
 ): Promise<void> {
   await client.query(
@@ -175,8 +203,9 @@ async function recordBlockedMerge(
     [
       profileId,
       blocked,
-      `${reason}: merging would exceed the ${limit} limit`,
+      `${reason}: ${whyBlocked(rule)}`,
       {
+        rule,
         identifierType: identifier.type,
         identifierSha256: hashIdentifier(identifier).toString('hex'),
       },

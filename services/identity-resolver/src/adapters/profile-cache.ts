@@ -8,6 +8,8 @@ export interface ProfileCache {
   /** Deletes a profile merged away or erased, and the identifiers that still name it. */
   remove(profileId: string): Promise<void>;
   lookup(type: string, value: string): Promise<ProfileView | undefined>;
+  /** The view as stored, JSON: what the lookup API sends without parsing and serializing it. */
+  lookupJson(type: string, value: string): Promise<string | undefined>;
 }
 
 // Long enough to outlive any projector still holding an old view of the profile.
@@ -34,10 +36,11 @@ export function createProfileCache(redis: Redis, prefix: string): ProfileCache {
       keys: 1,
       lua: loadLua('./lookup-profile.lua', import.meta.url),
       readOnly: true,
-      parse: (reply) =>
-        typeof reply === 'string' ? (JSON.parse(reply) as ProfileView) : undefined,
+      parse: (reply) => (typeof reply === 'string' ? reply : undefined),
     },
   });
+  const lookupJson = (type: string, value: string) =>
+    scripts.lookup([IDENTIFIERS], [`${type}:${value}`, `${prefix}:profile:`]);
   const keysOf = (id: string) => [profileKey(id), goneKey(id), IDENTIFIERS] as const;
   return {
     write: (view) =>
@@ -53,7 +56,10 @@ export function createProfileCache(redis: Redis, prefix: string): ProfileCache {
     remove: async (profileId) => {
       await scripts.remove([...keysOf(profileId)], [profileId, GONE_MARKER_SECONDS]);
     },
-    lookup: (type, value) =>
-      scripts.lookup([IDENTIFIERS], [`${type}:${value}`, `${prefix}:profile:`]),
+    lookupJson,
+    lookup: async (type, value) => {
+      const json = await lookupJson(type, value);
+      return json === undefined ? undefined : (JSON.parse(json) as ProfileView);
+    },
   };
 }

@@ -10,8 +10,9 @@ export interface ProfileState {
 
 export type ComputedTraits = {
   eventCount: number;
-  firstSeen: string;
-  lastSeen: string;
+  /** Null for a profile without events: an identifier a split left on its own. */
+  firstSeen: string | null;
+  lastSeen: string | null;
   orderCount: number;
   /** Lifetime order value per currency, integer minor units. */
   lifetimeValueMinor: Record<string, number>;
@@ -47,8 +48,8 @@ export async function computeState(
 async function computedTraits(client: pg.ClientBase, profileId: string): Promise<ComputedTraits> {
   const { rows } = await client.query<{
     event_count: number;
-    first_seen: Date;
-    last_seen: Date;
+    first_seen: Date | null;
+    last_seen: Date | null;
     order_count: number;
     ltv: Record<string, string> | null;
   }>(
@@ -63,8 +64,8 @@ async function computedTraits(client: pg.ClientBase, profileId: string): Promise
   const row = rows[0]!;
   return {
     eventCount: row.event_count,
-    firstSeen: row.first_seen.toISOString(),
-    lastSeen: row.last_seen.toISOString(),
+    firstSeen: row.first_seen?.toISOString() ?? null,
+    lastSeen: row.last_seen?.toISOString() ?? null,
     orderCount: row.order_count,
     lifetimeValueMinor: Object.fromEntries(
       Object.entries(row.ltv ?? {}).map(([currency, total]) => [currency, Number(total)]),

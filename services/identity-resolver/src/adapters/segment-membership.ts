@@ -8,8 +8,9 @@ import type { ProfileState } from './profile-state.ts';
 const SOURCE = '/identity-resolver/segments';
 
 /**
- * Re-evaluates every segment for one profile inside the transaction that changed it, and
- * writes entered/exited events to the outbox: they reach Kafka iff the change commits.
+ * Re-evaluates every segment for one profile inside the transaction that changed it (or that
+ * the segment clock opened when a window expired), writes entered/exited events to the outbox
+ * (they reach Kafka iff the change commits) and schedules the next window expiry.
  */
 export async function updateMemberships(
   client: pg.ClientBase,
@@ -20,11 +21,12 @@ export async function updateMemberships(
   const { rows: segments } = await client.query<{ id: string; rule: SegmentRule }>(
     'SELECT id, rule FROM segments',
   );
-  const counts = await eventCounts(
+  const { counts, nextExpiry } = await eventCounts(
     client,
     profileId,
     segments.map((s) => s.rule),
   );
+  await scheduleReevaluation(client, profileId, nextExpiry);
   const facts = {
     fields: { traits: valuesOf(state), computed: state.computed },
     eventCount: (event: string, withinDays: number) => counts.get(`${withinDays}:${event}`) ?? 0,
@@ -71,20 +73,58 @@ async function membershipsOf(client: pg.ClientBase, profileId: string): Promise<
   return new Set(rows.map((row) => row.segment_id));
 }
 
+interface WindowCounts {
+  counts: Map<string, number>;
+  /** When the oldest counted event first leaves its window: the counts change by themselves then. */
+  nextExpiry: Date | null;
+}
+
 async function eventCounts(
   client: pg.ClientBase,
   profileId: string,
   rules: SegmentRule[],
-): Promise<Map<string, number>> {
+): Promise<WindowCounts> {
   const windows = eventWindows(rules);
-  if (windows.length === 0) return new Map();
-  const { rows } = await client.query<{ event: string; days: number; n: number }>(
-    `SELECT w.event, w.days, (SELECT count(*)::int FROM events e
-        WHERE e.profile_id = $1 AND e.name = w.event AND e.occurred_at > now() - make_interval(days => w.days)) AS n
-       FROM unnest($2::text[], $3::int[]) AS w(event, days)`,
+  if (windows.length === 0) return { counts: new Map(), nextExpiry: null };
+  const { rows } = await client.query<{
+    event: string;
+    days: number;
+    n: number;
+    expires: Date | null;
+  }>(
+    `SELECT w.event, w.days, c.n, c.expires FROM unnest($2::text[], $3::int[]) AS w(event, days)
+       CROSS JOIN LATERAL (
+         SELECT count(*)::int AS n, min(e.occurred_at) + make_interval(days => w.days) AS expires
+           FROM events e
+          WHERE e.profile_id = $1 AND e.name = w.event
+            AND e.occurred_at > now() - make_interval(days => w.days)) c`,
     [profileId, windows.map((w) => w.event), windows.map((w) => w.withinDays)],
   );
-  return new Map(rows.map((row) => [`${row.days}:${row.event}`, row.n]));
+  const expiries = rows.flatMap((row) => (row.expires === null ? [] : [row.expires.getTime()]));
+  return {
+    counts: new Map(rows.map((row) => [`${row.days}:${row.event}`, row.n])),
+    nextExpiry: expiries.length === 0 ? null : new Date(Math.min(...expiries)),
+  };
+}
+
+/**
+ * The segment clock's due-time index: one row per profile whose windowed counts will change
+ * without a new event, due when the first counted event leaves its window.
+ */
+async function scheduleReevaluation(
+  client: pg.ClientBase,
+  profileId: string,
+  dueAt: Date | null,
+): Promise<void> {
+  if (dueAt === null) {
+    await client.query('DELETE FROM segment_reevaluations WHERE profile_id = $1', [profileId]);
+    return;
+  }
+  await client.query(
+    `INSERT INTO segment_reevaluations (profile_id, due_at) VALUES ($1, $2)
+     ON CONFLICT (profile_id) DO UPDATE SET due_at = excluded.due_at`,
+    [profileId, dueAt],
+  );
 }
 
 function valuesOf(state: ProfileState): Record<string, unknown> {

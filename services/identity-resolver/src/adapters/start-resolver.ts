@@ -3,10 +3,13 @@ import { createOutboxRelay } from '@scale-models/postgres';
 import type { Logger } from 'pino';
 import type { Stores } from './open-stores.ts';
 import { resolveEvent } from './resolve-event.ts';
+import { createSegmentClock } from './segment-clock.ts';
 
 export interface ResolverOptions {
   groupId: string;
   sweepIntervalMs: number;
+  /** How often the segment clock looks for expired windows. */
+  segmentClockMs: number;
   /** Partitions applied in parallel; identifier locks keep concurrent events of one person apart. */
   partitionsConcurrently: number;
   logger?: Pick<Logger, 'debug'>;
@@ -14,8 +17,8 @@ export interface ResolverOptions {
 
 /**
  * The resolver: consumes the event topic (at least once), applies each event in one
- * transaction, projects the profiles it touched; an outbox relay publishes segment changes and
- * a sweeper projects whatever a crash left queued.
+ * transaction, projects the profiles it touched; an outbox relay publishes segment changes, a
+ * sweeper projects whatever a crash left queued and the segment clock expires windows.
  */
 export async function startResolver(stores: Stores, options: ResolverOptions) {
   const relay = createOutboxRelay({
@@ -25,6 +28,12 @@ export async function startResolver(stores: Stores, options: ResolverOptions) {
   });
   relay.start();
   stores.projector.start(options.sweepIntervalMs);
+  const clock = createSegmentClock({
+    pool: stores.pool,
+    contracts: stores.contracts,
+    projector: stores.projector,
+  });
+  clock.start(options.segmentClockMs);
   const consumer = await runConsumer({
     kafka: stores.kafka,
     groupId: options.groupId,
@@ -46,6 +55,7 @@ export async function startResolver(stores: Stores, options: ResolverOptions) {
   return {
     async stop() {
       await consumer.stop();
+      await clock.stop();
       await relay.stop();
       await stores.projector.stop();
     },

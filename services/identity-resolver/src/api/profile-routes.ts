@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { NotFoundError } from '@scale-models/errors';
 import { withTransaction } from '@scale-models/postgres';
@@ -22,6 +23,20 @@ const IdentifierParams = Type.Object({
   identifier: Type.String({ description: 'type:value, e.g. email:ann@example.com' }),
 });
 
+/**
+ * Access logs of these routes show the route pattern, not the URL: the URL holds an email or a
+ * phone number, which must never reach a log.
+ */
+const withoutPersonalData = {
+  logSerializers: {
+    req: (request: FastifyRequest) => ({
+      method: request.method,
+      url: request.routeOptions.url,
+      remoteAddress: request.ip,
+    }),
+  },
+};
+
 async function profileIdOf(pool: pg.Pool, identifier: Identifier): Promise<string> {
   const { rows } = await pool.query<{ profile_id: string }>(
     'SELECT profile_id FROM identities WHERE type = $1 AND value = $2',
@@ -37,11 +52,17 @@ export function profileRoutes(deps: ProfileDeps): RoutePlugin {
   return (app) => {
     app.get(
       '/v1/profiles/:identifier',
-      { schema: { params: IdentifierParams } },
+      { ...withoutPersonalData, schema: { params: IdentifierParams } },
       async (request, reply) => {
         const identifier = parseIdentifierParam(request.params.identifier, deps.defaultCountry);
-        const cached = await deps.cache.lookup(identifier.type, identifier.value);
-        if (cached !== undefined) return reply.header('x-profile-source', 'cache').send(cached);
+        const cached = await deps.cache.lookupJson(identifier.type, identifier.value);
+        if (cached !== undefined) {
+          // Sent as stored: no parse and re-serialize of the view on the hot path.
+          return reply
+            .header('x-profile-source', 'cache')
+            .type('application/json; charset=utf-8')
+            .send(cached);
+        }
         // Not projected yet (or Redis lost it): PostgreSQL is the source of truth.
         const view = await readProfileView(deps.pool, await profileIdOf(deps.pool, identifier));
         if (view === undefined)
@@ -52,7 +73,7 @@ export function profileRoutes(deps: ProfileDeps): RoutePlugin {
 
     app.get(
       '/v1/profiles/:identifier/audit',
-      { schema: { params: IdentifierParams } },
+      { ...withoutPersonalData, schema: { params: IdentifierParams } },
       async (request) => {
         const profileId = await profileIdOf(
           deps.pool,
@@ -76,6 +97,7 @@ export function profileRoutes(deps: ProfileDeps): RoutePlugin {
     app.put(
       '/v1/profiles/:identifier/consent',
       {
+        ...withoutPersonalData,
         schema: {
           params: IdentifierParams,
           body: Type.Object({

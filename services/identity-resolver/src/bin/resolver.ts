@@ -11,6 +11,7 @@ const stores = await openStores(config, 'identity-resolver-resolver');
 const resolver = await startResolver(stores, {
   groupId: config.CONSUMER_GROUP,
   sweepIntervalMs: config.PROJECTION_SWEEP_MS,
+  segmentClockMs: config.SEGMENT_CLOCK_MS,
   partitionsConcurrently: config.RESOLVER_CONCURRENCY,
   logger,
 });

@@ -41,7 +41,7 @@ export async function createHarness(overrides: Record<string, string> = {}): Pro
     TOPIC_NAMESPACE: `identity-resolver-${name}`,
     REDIS_PREFIX: `identity-resolver:${name}`,
     CONSUMER_GROUP: `identity-resolver-${name}`,
-    EVENT_PARTITIONS: '3',
+    EVENT_PARTITIONS: '6',
     LOG_LEVEL: 'warn',
     ...overrides,
   };
@@ -61,6 +61,7 @@ export async function createHarness(overrides: Record<string, string> = {}): Pro
       const resolver = await startResolver(stores, {
         groupId: config.CONSUMER_GROUP,
         sweepIntervalMs: 200,
+        segmentClockMs: 200,
         partitionsConcurrently: config.RESOLVER_CONCURRENCY,
       });
       running.push(resolver);

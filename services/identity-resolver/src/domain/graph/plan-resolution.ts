@@ -9,12 +9,17 @@ export interface GraphNeighbourhood {
   owners: Map<string, string>;
   /** How many identifiers of each type each of those profiles holds. */
   counts: Map<string, TypeCounts>;
+  /** Pairs of those profiles that a split's do-not-link rule keeps apart. */
+  doNotLink: [string, string][];
 }
+
+/** What a merge would break: a type's limit, or a do-not-link rule left by a split. */
+export type MergeRule = IdentifierType | 'do_not_link';
 
 export interface DroppedIdentifier {
   identifier: Identifier;
-  /** The limit that would have been broken, e.g. `user_id`. */
-  limit: IdentifierType;
+  /** The rule that would have been broken, e.g. the `user_id` limit. */
+  rule: MergeRule;
   /** The profile it belongs to, when it was kept out of a merge (not just out of a profile). */
   blockedProfile?: string;
 }
@@ -47,12 +52,32 @@ function add(counts: TypeCounts, extra: TypeCounts): void {
   for (const type of IDENTIFIER_TYPES) counts[type] += extra[type];
 }
 
+/** Each profile with the profiles it must never be merged with. */
+function partnersOf(pairs: [string, string][]): Map<string, Set<string>> {
+  const partners = new Map<string, Set<string>>();
+  for (const [a, b] of pairs) {
+    partners.set(a, (partners.get(a) ?? new Set()).add(b));
+    partners.set(b, (partners.get(b) ?? new Set()).add(a));
+  }
+  return partners;
+}
+
+function brokenRule(
+  owner: string | undefined,
+  members: Set<string>,
+  partners: Map<string, Set<string>>,
+): 'do_not_link' | undefined {
+  if (owner === undefined) return undefined;
+  const apart = partners.get(owner);
+  return apart !== undefined && [...members].some((m) => apart.has(m)) ? 'do_not_link' : undefined;
+}
+
 /**
  * Deterministic stitching of one event, Segment Unify style: identifiers are taken strongest
  * first (the caller sorts them); each either joins the growing profile, brings its whole
- * profile along (a merge), or, if that would break a limit, is dropped from this event. So a
- * shared device seen with two user ids stays with the first, and the second login gets a
- * profile of its own.
+ * profile along (a merge), or, if that would break a limit or reconnect profiles a split
+ * separated, is dropped from this event. So a shared device seen with two user ids stays with
+ * the first, and the second login gets a profile of its own.
  */
 export function planResolution(
   identifiers: Identifier[],
@@ -68,6 +93,7 @@ export function planResolution(
   };
   const members = new Set<string>();
   const counts = emptyCounts();
+  const partners = partnersOf(graph.doNotLink);
   for (const identifier of identifiers) {
     const owner = graph.owners.get(identifierKey(identifier));
     if (owner !== undefined && members.has(owner)) {
@@ -75,11 +101,11 @@ export function planResolution(
       continue;
     }
     const extra = owner === undefined ? single(identifier.type) : graph.counts.get(owner)!;
-    const broken = fits(counts, extra, limits);
+    const broken = brokenRule(owner, members, partners) ?? fits(counts, extra, limits);
     if (broken !== undefined) {
       plan.dropped.push({
         identifier,
-        limit: broken,
+        rule: broken,
         ...(owner === undefined ? {} : { blockedProfile: owner }),
       });
       continue;

@@ -14,6 +14,9 @@ export function blockingKeys(record: PreparedRecord): string[] {
   }
   if (record.zip !== '' && record.lastName !== '')
     keys.push(`zip-li:${record.zip}:${record.lastName[0]}`);
+  // The whole normalized street (number and name): a move-free person keeps it through typos
+  // in every other field, as FEBRL's duplicates show.
+  if (record.street !== '') keys.push(`street:${record.street}`);
   if (record.email !== '') keys.push(`email:${record.email}`);
   if (record.phone !== '') keys.push(`phone:${record.phone}`);
   if (record.lastName !== '' && record.canonicalFirstName !== '') {
