@@ -32,12 +32,7 @@ describe('model registry and KServe V2 inference', () => {
   beforeAll(async () => {
     h = await startHarness({
       batching: { maxBatchSize: 16, maxQueueDelayMs: 2, maxConcurrency: 2 },
-    });
-    await h.app.inject({
-      method: 'POST',
-      url: '/v1/apply',
-      headers: authHeaders,
-      payload: DRIVERS,
+      registry: DRIVERS,
     });
     const rows = Array.from({ length: DRIVER_COUNT }, (_, id) => {
       const pair: [number, number] = [((id * 37) % 100) / 100, ((id * 53) % 100) / 100];

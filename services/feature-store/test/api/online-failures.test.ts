@@ -18,13 +18,7 @@ describe('online store under failure (a private Redis)', () => {
   let h: Harness;
   beforeAll(async () => {
     redis = await startPrivateRedis();
-    h = await startHarness({ redisUrl: redis.url });
-    await h.app.inject({
-      method: 'POST',
-      url: '/v1/apply',
-      headers: authHeaders,
-      payload: DRIVERS,
-    });
+    h = await startHarness({ redisUrl: redis.url, registry: DRIVERS });
     // Two rows per key, the newer one last for even keys and first for odd: the materializer
     // must pick by event time, not by arrival.
     const rows = Array.from({ length: KEYS }, (_, i) => {

@@ -21,13 +21,7 @@ describe('ingestion, materialization and get-online-features', () => {
   let grpc: GrpcServer;
   let client: InstanceType<ReturnType<typeof lookupService>>;
   beforeAll(async () => {
-    h = await startHarness();
-    await h.app.inject({
-      method: 'POST',
-      url: '/v1/apply',
-      headers: authHeaders,
-      payload: DRIVERS,
-    });
+    h = await startHarness({ registry: DRIVERS });
     grpc = createGrpcServer({ services: grpcServices(h.store) });
     const port = await grpc.listen('127.0.0.1:0');
     const Client = lookupService(

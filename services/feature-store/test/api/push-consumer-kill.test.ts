@@ -33,13 +33,7 @@ describe('the Kafka push consumer SIGKILLed mid-stream', () => {
   const groupId = uniqueName('push_kill');
 
   beforeAll(async () => {
-    h = await startHarness();
-    await h.app.inject({
-      method: 'POST',
-      url: '/v1/apply',
-      headers: authHeaders,
-      payload: DRIVERS,
-    });
+    h = await startHarness({ registry: DRIVERS });
     kafka = createKafka({ brokers: (await kafkaServer()).brokers, clientId: 'feature-store-test' });
     await ensureTopics(kafka, [{ topic, partitions: 3 }]);
     producer = kafka.producer();

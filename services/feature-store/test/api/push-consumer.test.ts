@@ -26,13 +26,7 @@ describe('push from Kafka', () => {
   const topic = `feature-store.${uniqueName('push')}.pushed.v1`;
 
   beforeAll(async () => {
-    h = await startHarness();
-    await h.app.inject({
-      method: 'POST',
-      url: '/v1/apply',
-      headers: authHeaders,
-      payload: DRIVERS,
-    });
+    h = await startHarness({ registry: DRIVERS });
     kafka = createKafka({ brokers: (await kafkaServer()).brokers, clientId: 'feature-store-test' });
     await ensureTopics(kafka, [{ topic, partitions: 1 }]);
     producer = kafka.producer();

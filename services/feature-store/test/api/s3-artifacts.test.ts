@@ -38,12 +38,7 @@ describe('model artifacts in the object store (S3 API)', () => {
         prefix: 'feature-store/',
         ...credentials,
       }),
-    });
-    await h.app.inject({
-      method: 'POST',
-      url: '/v1/apply',
-      headers: authHeaders,
-      payload: DRIVERS,
+      registry: DRIVERS,
     });
     await h.app.inject({
       method: 'POST',

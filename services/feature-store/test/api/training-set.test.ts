@@ -43,9 +43,8 @@ describe('point-in-time training sets through PostgreSQL', () => {
   let h: Harness;
   let oracle: Oracle;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ registry: SPEC });
     oracle = await createOracle();
-    await h.app.inject({ method: 'POST', url: '/v1/apply', headers: authHeaders, payload: SPEC });
   });
   afterAll(async () => {
     oracle.close();

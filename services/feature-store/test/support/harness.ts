@@ -37,6 +37,8 @@ export interface HarnessOptions {
   redisUrl?: string;
   batching?: BatchingConfig;
   artifacts?: ArtifactStore;
+  /** A registry spec applied before the harness is handed out (most files start from one). */
+  registry?: object;
 }
 
 /** A whole feature store for one test file: its own database, Redis prefix and artifact folder. */
@@ -59,6 +61,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const app = buildApp({ ...store, redisReady: redis.ready, logger: { level: 'silent' } });
   await app.ready();
+  if (options.registry !== undefined) await applyRegistry(app, options.registry);
   return {
     app,
     store,
@@ -77,6 +80,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await rm(folder, { recursive: true, force: true });
     },
   };
+}
+
+async function applyRegistry(app: ServiceApp, spec: object): Promise<void> {
+  const reply = await app.inject({
+    method: 'POST',
+    url: '/v1/apply',
+    headers: authHeaders,
+    payload: spec,
+  });
+  if (reply.statusCode !== 200) throw new Error(`apply failed: ${reply.statusCode} ${reply.body}`);
 }
 
 /** Deletes this test's keys only: the shared Redis is never flushed. */
