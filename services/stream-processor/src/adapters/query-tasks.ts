@@ -13,6 +13,11 @@ import type { QueryPlan } from '../domain/query-plan.ts';
 import { createTask } from '../domain/task.ts';
 import type { Task, TaskOutput } from '../domain/task.ts';
 import { openTaskState } from './lmdb-state.ts';
+import {
+  readRepartitioned,
+  repartitionedRecord,
+  watermarkMessages,
+} from './repartition-messages.ts';
 import type { StateChange, TaskState } from './lmdb-state.ts';
 import type { QueryTopics } from './topics.ts';
 
@@ -24,6 +29,16 @@ export interface QueryTasksOptions {
   stateDir: string;
   groupId: string;
   now?: () => number;
+  /** Set when the plan is cut into stages by repartitions (see `stagePlan`). */
+  stage?: StageWiring;
+}
+
+/** Where one stage of a repartitioned plan reads and writes. */
+export interface StageWiring {
+  /** Stages after the first read a repartition topic, not the query's input. */
+  readsRepartitioned: boolean;
+  /** All stages but the last send their records to the next stage's repartition topic. */
+  next?: { topic: string; partitions: number };
 }
 
 interface RunningTask {
@@ -88,8 +103,12 @@ export function createQueryTasks(options: QueryTasksOptions) {
     return running;
   };
 
-  const toMessages = (outputs: TaskOutput[]): OutputMessage[] =>
+  const { next } = options.stage ?? {};
+  const toMessages = (outputs: TaskOutput[], partition: number): OutputMessage[] =>
     outputs.map((output) => {
+      if (next !== undefined && output.kind === 'result') {
+        return repartitionedRecord(next.topic, partition, output.record);
+      }
       const key = plan.resultKey(output.record);
       const isLate = output.kind === 'late';
       const event = createCloudEvent({
@@ -131,6 +150,14 @@ export function createQueryTasks(options: QueryTasksOptions) {
   return {
     transform: async (message: ConsumedMessage): Promise<OutputMessage[]> => {
       const { task } = await taskOf(message.partition);
+      if (options.stage?.readsRepartitioned === true) {
+        const input = readRepartitioned(message.key, message.value);
+        const outputs =
+          input.kind === 'watermark'
+            ? task.observe(input.source, input.watermark, now())
+            : task.process(input.source, input.record, now());
+        return toMessages(outputs, message.partition);
+      }
       let record;
       try {
         record = plan.decode(message.value, message.key);
@@ -140,16 +167,28 @@ export function createQueryTasks(options: QueryTasksOptions) {
         throw error;
       }
       if (record === null) return [];
-      return toMessages(task.process(`${message.topic}/${message.partition}`, record, now()));
+      return toMessages(
+        task.process(`${message.topic}/${message.partition}`, record, now()),
+        message.partition,
+      );
     },
     flushChunk: async (_topic: string, partition: number): Promise<OutputMessage[]> => {
-      const { state } = await taskOf(partition);
-      return state.pending().map(([key, value]) => ({
+      const { task, state } = await taskOf(partition);
+      const changes = state.pending().map(([key, value]) => ({
         topic: topics.changelog,
         partition,
         key,
         value: value === undefined ? null : JSON.stringify(value),
       }));
+      if (next === undefined) return changes;
+      // After the chunk's records, so a downstream task never sees a watermark pass them.
+      const watermark = watermarkMessages(
+        next.topic,
+        next.partitions,
+        partition,
+        task.outputWatermark(),
+      );
+      return [...changes, ...watermark];
     },
     onChunkEnd: async (_topic: string, partition: number, committed: boolean): Promise<void> => {
       const running = await tasks.get(partition)?.catch(() => undefined);

@@ -1,10 +1,13 @@
+import { join } from 'node:path';
 import { ensureTopics, runExactlyOncePipeline, toConsumedMessage } from '@scale-models/kafka';
 import type { OutputMessage } from '@scale-models/kafka';
 import { Partitioners } from 'kafkajs';
 import type { Kafka } from 'kafkajs';
 import type { QueryPlan } from '../domain/query-plan.ts';
+import { stageCount, stagePlan } from '../domain/stages.ts';
 import { createQueryTasks } from './query-tasks.ts';
 import type { QueryTasks } from './query-tasks.ts';
+import { stageTopics } from './topics.ts';
 import type { QueryTopics } from './topics.ts';
 
 export type DeliveryMode = 'exactly-once' | 'at-least-once';
@@ -23,6 +26,7 @@ export interface RunQueryOptions {
 }
 
 export interface RunningQuery {
+  /** The tasks of the last stage (the only one unless the plan repartitions). */
   tasks: QueryTasks;
   stop(): Promise<void>;
 }
@@ -30,27 +34,56 @@ export interface RunningQuery {
 /**
  * Deploys a query on Kafka: one task per input partition, scaled out by starting more
  * processes with the same group id (partitions and, through the changelog, state move).
+ * A plan with repartition steps runs as stages, each its own consume-transform-produce loop
+ * (group `<groupId>-stage-<k>`): stage k writes stage k+1's repartition topic in the same
+ * transactions that commit its input offsets, so every stage is exactly-once on its own.
  */
 export async function runQuery(options: RunQueryOptions): Promise<RunningQuery> {
   const { kafka, inputTopic, topics } = options;
   const partitions = await partitionCount(kafka, inputTopic);
+  const stages = Array.from({ length: stageCount(options.plan) }, (_, k) => stageTopics(topics, k));
   await ensureTopics(kafka, [
     { topic: topics.results, partitions },
     { topic: topics.late, partitions },
     { topic: `${inputTopic}.dlq`, partitions },
-    // Compacted: only the latest value of each state key is needed to restore.
-    { topic: topics.changelog, partitions, config: { 'cleanup.policy': 'compact' } },
+    ...stages.flatMap(({ repartition, changelog }, k) => [
+      ...(k > 0 ? [{ topic: repartition, partitions }] : []),
+      // Compacted: only the latest value of each state key is needed to restore.
+      { topic: changelog, partitions, config: { 'cleanup.policy': 'compact' } },
+    ]),
   ]);
-  const tasks = createQueryTasks(options);
-  const stopRunner =
-    options.mode === 'exactly-once'
-      ? await runTransactional(options, tasks)
-      : await runAtLeastOnce(options, tasks);
+  const running = await Promise.all(
+    stages.map(async ({ repartition, changelog }, k) => {
+      const next = stages[k + 1];
+      const stage: RunQueryOptions = {
+        ...options,
+        plan: stagePlan(options.plan, k, partitions),
+        inputTopic: k === 0 ? inputTopic : repartition,
+        topics: { ...topics, changelog },
+        stateDir: k === 0 ? options.stateDir : join(options.stateDir, `stage-${k}`),
+        groupId: k === 0 ? options.groupId : `${options.groupId}-stage-${k}`,
+      };
+      const tasks = createQueryTasks({
+        ...stage,
+        stage: {
+          readsRepartitioned: k > 0,
+          next: next && { topic: next.repartition, partitions },
+        },
+      });
+      const stop =
+        options.mode === 'exactly-once'
+          ? await runTransactional(stage, tasks)
+          : await runAtLeastOnce(stage, tasks);
+      return { tasks, stop };
+    }),
+  );
   return {
-    tasks,
+    tasks: running.at(-1)!.tasks,
     async stop() {
-      await stopRunner();
-      await tasks.closeAll();
+      for (const { tasks, stop } of running) {
+        await stop();
+        await tasks.closeAll();
+      }
     },
   };
 }

@@ -11,6 +11,11 @@ export interface Operator {
   onRecord(record: StreamRecord, watermark: number, emit: Emit): void;
   onWatermark(watermark: number, emit: Emit): void;
   forward(watermark: number): number;
+  /**
+   * Set on a repartition step: records after it move to the task that owns their key (through
+   * a repartition topic on Kafka). In one process it is the identity.
+   */
+  repartition?: true;
 }
 
 /** Where events that arrive after their window closed go, with the reason. */

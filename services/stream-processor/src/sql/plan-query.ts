@@ -10,6 +10,7 @@ import type { Operator } from '../domain/operator.ts';
 import type { QueryPlan } from '../domain/query-plan.ts';
 import type { Row, StreamRecord } from '../domain/record.ts';
 import type { StateStore } from '../domain/state-store.ts';
+import { repartition } from '../domain/stages.ts';
 import { createTableJoinOperator } from '../domain/table-join-operator.ts';
 import { createWindowOperator } from '../domain/window-operator.ts';
 import { validateWindowSpec } from '../domain/windows.ts';
@@ -61,7 +62,7 @@ export function planQuery(sql: string, catalog: Catalog, options: PlanOptions): 
   const where = select.where && compileExpression(select.where, resolve);
   const join = select.join && planJoin(select.join, scope, resolve);
   const body = isAggregate(select)
-    ? planAggregate(select, resolve, options)
+    ? planAggregate(select, resolve, options, partitionColumn(scope))
     : planProjection(select, resolve);
   const name = statement.kind === 'create' ? statement.name : 'select';
   const plan: QueryPlan = {
@@ -204,6 +205,13 @@ function planJoin(join: NonNullable<Select['join']>, scope: Scope, resolve: Reso
     });
 }
 
+/** The column the stream's topic is partitioned by, as rows name it after decoding. */
+function partitionColumn(scope: Scope): string | undefined {
+  const { alias, schema } = scope.sources[0]!;
+  if (schema.key === undefined) return undefined;
+  return scope.qualified ? `${alias}.${schema.key}` : schema.key;
+}
+
 function isAggregate(select: Select): boolean {
   return select.groupBy.length > 0 || select.items.some(({ expr }) => containsAggregate(expr));
 }
@@ -243,7 +251,12 @@ function planProjection(select: Select, resolve: ResolveColumn): Body {
   };
 }
 
-function planAggregate(select: Select, resolve: ResolveColumn, options: PlanOptions): Body {
+function planAggregate(
+  select: Select,
+  resolve: ResolveColumn,
+  options: PlanOptions,
+  partitionedBy: string | undefined,
+): Body {
   const windowCalls = select.groupBy.filter(
     (expr) => expr.kind === 'call' && WINDOW_FUNCTIONS.has(expr.name),
   );
@@ -303,11 +316,15 @@ function planAggregate(select: Select, resolve: ResolveColumn, options: PlanOpti
       return [Object.fromEntries(columns.map((column, i) => [column, values[i]!(result)]))];
     },
   };
+  // Rows of one group are in one input partition only if the topic is keyed by a group column;
+  // otherwise they must first move to the task owning their group key.
+  const colocated = partitionedBy !== undefined && groupFields.includes(partitionedBy);
   return {
     operators: (store, late) => [
       statelessOperator((r) => [
         { ...r, key: JSON.stringify(groupFields.map((f) => r.row[f] ?? null)) },
       ]),
+      ...(colocated ? [] : [repartition()]),
       createWindowOperator({
         spec,
         fn,
