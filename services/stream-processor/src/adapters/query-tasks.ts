@@ -10,6 +10,7 @@ import type { ConsumedMessage, OutputMessage } from '@scale-models/kafka';
 import type { Kafka } from 'kafkajs';
 import { InputError } from '@scale-models/errors';
 import type { QueryPlan } from '../domain/query-plan.ts';
+import { tableSources } from '../domain/stages.ts';
 import { createTask } from '../domain/task.ts';
 import type { Task, TaskOutput } from '../domain/task.ts';
 import { openTaskState } from './lmdb-state.ts';
@@ -104,6 +105,7 @@ export function createQueryTasks(options: QueryTasksOptions) {
   };
 
   const { next } = options.stage ?? {};
+  const tables = new Map(tableSources(plan).map((table) => [table.topic, table]));
   const toMessages = (outputs: TaskOutput[], partition: number): OutputMessage[] =>
     outputs.map((output) => {
       if (next !== undefined && output.kind === 'result') {
@@ -150,6 +152,18 @@ export function createQueryTasks(options: QueryTasksOptions) {
   return {
     transform: async (message: ConsumedMessage): Promise<OutputMessage[]> => {
       const { task } = await taskOf(message.partition);
+      const table = tables.get(message.topic);
+      if (table !== undefined) {
+        try {
+          return toMessages(
+            task.update(table.decode(message.value, message.key)),
+            message.partition,
+          );
+        } catch (error) {
+          if (error instanceof InputError) return [deadLetter(message, error)];
+          throw error;
+        }
+      }
       if (options.stage?.readsRepartitioned === true) {
         const input = readRepartitioned(message.key, message.value);
         const outputs =

@@ -4,7 +4,8 @@ import type { OutputMessage } from '@scale-models/kafka';
 import { Partitioners } from 'kafkajs';
 import type { Kafka } from 'kafkajs';
 import type { QueryPlan } from '../domain/query-plan.ts';
-import { stageCount, stagePlan } from '../domain/stages.ts';
+import { InputError } from '@scale-models/errors';
+import { stageCount, stagePlan, tableSources } from '../domain/stages.ts';
 import { createQueryTasks } from './query-tasks.ts';
 import type { QueryTasks } from './query-tasks.ts';
 import { stageTopics } from './topics.ts';
@@ -42,7 +43,10 @@ export async function runQuery(options: RunQueryOptions): Promise<RunningQuery> 
   const { kafka, inputTopic, topics } = options;
   const partitions = await partitionCount(kafka, inputTopic);
   const stages = Array.from({ length: stageCount(options.plan) }, (_, k) => stageTopics(topics, k));
+  const tables = tableSources(options.plan).map(({ topic }) => topic);
+  for (const table of tables) await checkCopartitioned(kafka, table, partitions);
   await ensureTopics(kafka, [
+    ...tables.map((table) => ({ topic: `${table}.dlq`, partitions })),
     { topic: topics.results, partitions },
     { topic: topics.late, partitions },
     { topic: `${inputTopic}.dlq`, partitions },
@@ -63,6 +67,7 @@ export async function runQuery(options: RunQueryOptions): Promise<RunningQuery> 
         stateDir: k === 0 ? options.stateDir : join(options.stateDir, `stage-${k}`),
         groupId: k === 0 ? options.groupId : `${options.groupId}-stage-${k}`,
       };
+      const inputs = [stage.inputTopic, ...tableSources(stage.plan).map(({ topic }) => topic)];
       const tasks = createQueryTasks({
         ...stage,
         stage: {
@@ -72,8 +77,8 @@ export async function runQuery(options: RunQueryOptions): Promise<RunningQuery> 
       });
       const stop =
         options.mode === 'exactly-once'
-          ? await runTransactional(stage, tasks)
-          : await runAtLeastOnce(stage, tasks);
+          ? await runTransactional(stage, tasks, inputs)
+          : await runAtLeastOnce(stage, tasks, inputs);
       return { tasks, stop };
     }),
   );
@@ -88,11 +93,11 @@ export async function runQuery(options: RunQueryOptions): Promise<RunningQuery> 
   };
 }
 
-async function runTransactional(options: RunQueryOptions, tasks: QueryTasks) {
+async function runTransactional(options: RunQueryOptions, tasks: QueryTasks, inputs: string[]) {
   const pipeline = await runExactlyOncePipeline({
     kafka: options.kafka,
     groupId: options.groupId,
-    inputTopics: [options.inputTopic],
+    inputTopics: inputs,
     transactionalIdPrefix: options.groupId,
     maxMessagesPerTransaction: options.maxMessagesPerTransaction ?? 500,
     sendPerChunk: true,
@@ -108,7 +113,7 @@ async function runTransactional(options: RunQueryOptions, tasks: QueryTasks) {
  * For comparison: outputs and changelog are sent, then offsets committed, with no transaction.
  * A crash between the two replays inputs into state that already counted them.
  */
-async function runAtLeastOnce(options: RunQueryOptions, tasks: QueryTasks) {
+async function runAtLeastOnce(options: RunQueryOptions, tasks: QueryTasks, inputs: string[]) {
   const { kafka, inputTopic } = options;
   const producer = kafka.producer({
     idempotent: true,
@@ -120,7 +125,7 @@ async function runAtLeastOnce(options: RunQueryOptions, tasks: QueryTasks) {
   );
   await producer.connect();
   await consumer.connect();
-  await consumer.subscribe({ topics: [inputTopic], fromBeginning: true });
+  await consumer.subscribe({ topics: inputs, fromBeginning: true });
   const size = options.maxMessagesPerTransaction ?? 500;
   await consumer.run({
     autoCommit: false,
@@ -161,6 +166,17 @@ async function runAtLeastOnce(options: RunQueryOptions, tasks: QueryTasks) {
     await consumer.disconnect();
     await producer.disconnect();
   };
+}
+
+/** Partition p of a table's topic joins partition p of the stream: the counts must match. */
+async function checkCopartitioned(kafka: Kafka, table: string, partitions: number) {
+  const count = await partitionCount(kafka, table).catch(() => 0);
+  if (count !== partitions) {
+    throw new InputError(
+      'table.not_copartitioned',
+      `table topic ${table} has ${count} partitions, the stream ${partitions}: they must match`,
+    );
+  }
 }
 
 async function partitionCount(kafka: Kafka, topic: string): Promise<number> {

@@ -16,6 +16,15 @@ export interface Operator {
    * a repartition topic on Kafka). In one process it is the identity.
    */
   repartition?: true;
+  /** Set on a stream-table join whose table is read from its own (compacted) topic. */
+  table?: TableSource;
+}
+
+/** A table's topic: keyed by the table's primary key, a null value (tombstone) deletes a row. */
+export interface TableSource {
+  topic: string;
+  /** The row (or its deletion) as the join operator takes it; throws InputError on poison. */
+  decode(value: Buffer | null, key: string | null): StreamRecord;
 }
 
 /** Where events that arrive after their window closed go, with the reason. */

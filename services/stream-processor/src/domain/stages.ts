@@ -1,5 +1,5 @@
 import { statelessOperator } from './operator.ts';
-import type { Operator } from './operator.ts';
+import type { Operator, TableSource } from './operator.ts';
 import type { QueryPlan } from './query-plan.ts';
 import { createMemoryStore } from './state-store.ts';
 
@@ -22,8 +22,16 @@ export function splitStages(operators: Operator[]): Operator[][] {
   return stages;
 }
 
+/** Operators built on a throw-away store, to look at the plan's shape. */
+const shapeOf = (plan: QueryPlan) => plan.operators(createMemoryStore(), () => undefined);
+
 export function stageCount(plan: QueryPlan): number {
-  return splitStages(plan.operators(createMemoryStore(), () => undefined)).length;
+  return splitStages(shapeOf(plan)).length;
+}
+
+/** The tables a plan (or one stage of it) reads from their own topics. */
+export function tableSources(plan: QueryPlan): TableSource[] {
+  return shapeOf(plan).flatMap((operator) => (operator.table ? [operator.table] : []));
 }
 
 /**

@@ -16,6 +16,11 @@ export type TaskOutput =
 export interface Task {
   /** One decoded event from `source` (a topic partition); returns what it produced. */
   process(source: string, record: StreamRecord, now: number): TaskOutput[];
+  /**
+   * A row of a table read from its own topic: it updates state at the current watermark and
+   * never moves it (a quiet table must not hold windows back), as Kafka Streams' KTable.
+   */
+  update(record: StreamRecord): TaskOutput[];
   /** An upstream task (before a repartition) reports its watermark. */
   observe(source: string, watermark: number, now: number): TaskOutput[];
   /** Processing time passed: idle sources may release the watermark. */
@@ -64,6 +69,10 @@ export function createTask(plan: QueryPlan, store: StateStore): Task {
       // After a repartition the upstream tasks' reports move the watermark, not record times.
       if (plan.watermark.upstream === undefined) observeEvent(state, source, record.time, now);
       advance(state, now);
+      return drain();
+    },
+    update(record) {
+      flow.push(record, load().emitted, sink);
       return drain();
     },
     observe(source, watermark, now) {
