@@ -1,4 +1,4 @@
-import type { EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { EachBatchPayload, IHeaders, Kafka, KafkaMessage, PartitionAssigner } from 'kafkajs';
 import { toConsumedMessage } from './consumed-message.ts';
 import type { ConsumedMessage } from './consumed-message.ts';
 import { createTransactionalProducerPool } from './transactional-producer-pool.ts';
@@ -39,6 +39,8 @@ export interface PipelineOptions {
   /** Inputs per transaction; smaller means less redone work after a crash. Default 100. */
   maxMessagesPerTransaction?: number;
   fromBeginning?: boolean;
+  /** How the group spreads partitions over members; default kafkajs' round robin. */
+  partitionAssigners?: PartitionAssigner[];
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   maxWaitTimeMs?: number;
@@ -65,6 +67,7 @@ export async function runExactlyOncePipeline(options: PipelineOptions): Promise<
     heartbeatInterval: options.heartbeatIntervalMs ?? 1_000,
     maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
     allowAutoTopicCreation: false,
+    ...(options.partitionAssigners && { partitionAssigners: options.partitionAssigners }),
   });
   const { onAssignment } = options;
   if (onAssignment !== undefined) {

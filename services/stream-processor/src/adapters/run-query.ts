@@ -6,6 +6,7 @@ import type { Kafka } from 'kafkajs';
 import type { QueryPlan } from '../domain/query-plan.ts';
 import { InputError } from '@scale-models/errors';
 import { stageCount, stagePlan, tableSources } from '../domain/stages.ts';
+import { copartitionedAssigner } from './copartitioned-assigner.ts';
 import { createQueryTasks } from './query-tasks.ts';
 import type { QueryTasks } from './query-tasks.ts';
 import { stageTopics } from './topics.ts';
@@ -98,6 +99,7 @@ async function runTransactional(options: RunQueryOptions, tasks: QueryTasks, inp
     kafka: options.kafka,
     groupId: options.groupId,
     inputTopics: inputs,
+    partitionAssigners: [copartitionedAssigner],
     transactionalIdPrefix: options.groupId,
     maxMessagesPerTransaction: options.maxMessagesPerTransaction ?? 500,
     sendPerChunk: true,
@@ -119,7 +121,11 @@ async function runAtLeastOnce(options: RunQueryOptions, tasks: QueryTasks, input
     idempotent: true,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
-  const consumer = kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: 1_000 });
+  const consumer = kafka.consumer({
+    groupId: options.groupId,
+    maxWaitTimeInMs: 1_000,
+    partitionAssigners: [copartitionedAssigner],
+  });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
     tasks.onAssignment(payload.memberAssignment, inputTopic),
   );

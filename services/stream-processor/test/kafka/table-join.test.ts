@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTopics } from '@scale-models/kafka';
-import { uniqueName } from '@scale-models/testkit';
+import { eventually, uniqueName } from '@scale-models/testkit';
 import { Partitioners } from 'kafkajs';
 import type { Kafka } from 'kafkajs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,10 @@ beforeAll(async () => {
 async function createTable(partitions: number): Promise<string> {
   const topic = uniqueName('sp_pages');
   await ensureTopics(kafka, [{ topic, partitions, config: { 'cleanup.policy': 'compact' } }]);
+  return topic;
+}
+
+async function fillTable(topic: string): Promise<void> {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   await producer.send({
@@ -50,7 +54,21 @@ async function createTable(partitions: number): Promise<string> {
     })),
   });
   await producer.disconnect();
-  return topic;
+}
+
+/** Waits until every process has joined the group and been given its partitions. */
+async function stable(groupId: string, members: number): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await eventually(async () => {
+      const [group] = (await admin.describeGroups([groupId])).groups;
+      expect(group).toMatchObject({ state: 'Stable' });
+      expect(group!.members).toHaveLength(members);
+    });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 const catalogWith = (input: string, table: string) =>
@@ -65,44 +83,57 @@ const catalogWith = (input: string, table: string) =>
   ]);
 
 describe('stream-table join with the table on its own compacted topic', () => {
-  it('joins each click with the latest row of its page; deleted and unknown pages drop out', async () => {
-    const input = await createInput(kafka, 3);
-    const table = await createTable(3);
-    const plan = planQuery(JOIN_SQL, catalogWith(input, table), QUERY_OPTIONS).plan;
-    expect(stageCount(plan)).toBe(2);
-    const topics = queryTopics(uniqueName('titled'));
-    const groupId = uniqueName('titled_group');
-    const running = await runQuery({
-      kafka,
-      plan,
-      inputTopic: input,
-      topics,
-      stateDir: mkdtempSync(join(tmpdir(), 'sp-join-')),
-      mode: 'exactly-once',
-      groupId,
-    });
-    const clicks = clickMessages(3, 40, 5);
-    try {
-      // The table is loaded before the clicks come, so every click sees its final version.
-      await consumedAll(kafka, `${groupId}-stage-1`, table);
-      await produce(kafka, input, clicks);
-      await consumedAll(kafka, groupId, input);
-      await consumedAll(kafka, `${groupId}-stage-1`, stageTopics(topics, 1).repartition, {
-        transactional: true,
+  // With two processes in the group, partition p of the repartitioned clicks and of the table
+  // must land in the same one (the co-partitioning assignor).
+  it.each([1, 2])(
+    'joins each click with the latest row of its page; deleted and unknown pages drop out (%i processes)',
+    async (processes) => {
+      const input = await createInput(kafka, 3);
+      const table = await createTable(3);
+      const plan = planQuery(JOIN_SQL, catalogWith(input, table), QUERY_OPTIONS).plan;
+      expect(stageCount(plan)).toBe(2);
+      const topics = queryTopics(uniqueName('titled'));
+      const groupId = uniqueName('titled_group');
+      const members = [];
+      for (let i = 0; i < processes; i += 1) {
+        members.push(
+          await runQuery({
+            kafka,
+            plan,
+            inputTopic: input,
+            topics,
+            stateDir: mkdtempSync(join(tmpdir(), 'sp-join-')),
+            mode: 'exactly-once',
+            groupId,
+          }),
+        );
+      }
+      const clicks = clickMessages(3, 40, 5);
+      try {
+        // The table is loaded after the group settled and before the clicks come, so every
+        // click sees its final version, in whichever process owns its partition.
+        await stable(`${groupId}-stage-1`, processes);
+        await fillTable(table);
+        await consumedAll(kafka, `${groupId}-stage-1`, table);
+        await produce(kafka, input, clicks);
+        await consumedAll(kafka, groupId, input);
+        await consumedAll(kafka, `${groupId}-stage-1`, stageTopics(topics, 1).repartition, {
+          transactional: true,
+        });
+      } finally {
+        await Promise.all(members.map((member) => member.stop()));
+      }
+      const expected = clicks.flatMap(({ value }) => {
+        const click = JSON.parse(value.startsWith('{') ? value : '{}') as Record<string, unknown>;
+        const title = TITLES[click.page as string];
+        const valid = typeof click.user === 'string' && typeof click.ts === 'number';
+        return valid && title !== undefined ? [{ user: click.user, page: click.page, title }] : [];
       });
-    } finally {
-      await running.stop();
-    }
-    const expected = clicks.flatMap(({ value }) => {
-      const click = JSON.parse(value.startsWith('{') ? value : '{}') as Record<string, unknown>;
-      const title = TITLES[click.page as string];
-      const valid = typeof click.user === 'string' && typeof click.ts === 'number';
-      return valid && title !== undefined ? [{ user: click.user, page: click.page, title }] : [];
-    });
-    const results = await readEvents(kafka, topics.results);
-    expect(expected.length).toBeGreaterThan(50);
-    expect(canonical(results.map((event) => event.data))).toEqual(canonical(expected));
-  });
+      const results = await readEvents(kafka, topics.results);
+      expect(expected.length).toBeGreaterThan(50);
+      expect(canonical(results.map((event) => event.data))).toEqual(canonical(expected));
+    },
+  );
 
   it('refuses a table topic not partitioned like the stream', async () => {
     const input = await createInput(kafka, 3);
