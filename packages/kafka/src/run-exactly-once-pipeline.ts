@@ -98,6 +98,9 @@ async function processBatch(
 ): Promise<void> {
   const { batch } = payload;
   const size = options.maxMessagesPerTransaction ?? 100;
+  // Connecting this partition's producer (InitProducerId) fences a predecessor and lets its
+  // last transaction finish before `transform` reads anything that transaction wrote.
+  await producers.get(batch.topic, batch.partition);
   for (let start = 0; start < batch.messages.length; start += size) {
     if (!payload.isRunning() || payload.isStale()) return;
     const chunk = batch.messages.slice(start, start + size);

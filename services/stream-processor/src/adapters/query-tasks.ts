@@ -30,6 +30,12 @@ export interface QueryTasksOptions {
   stateDir: string;
   groupId: string;
   now?: () => number;
+  /**
+   * Exactly-once: each task keeps the next input offset in its state, committed with it, and
+   * skips inputs its state already holds. kafkajs fetches a group's offsets without KIP-447's
+   * "stable" flag, so right after a rebalance or restart they may lag the last transaction.
+   */
+  skipApplied?: boolean;
   /** Set when the plan is cut into stages by repartitions (see `stagePlan`). */
   stage?: StageWiring;
 }
@@ -149,9 +155,19 @@ export function createQueryTasks(options: QueryTasksOptions) {
     },
   });
 
+  /** Whether the task's state already holds this input; records it as held. */
+  const alreadyApplied = (state: TaskState, message: ConsumedMessage): boolean => {
+    const key = `task|next-offset|${message.topic}`;
+    const next = state.store.get(key) as string | undefined;
+    if (next !== undefined && BigInt(message.offset) < BigInt(next)) return true;
+    state.store.put(key, (BigInt(message.offset) + 1n).toString());
+    return false;
+  };
+
   return {
     transform: async (message: ConsumedMessage): Promise<OutputMessage[]> => {
-      const { task } = await taskOf(message.partition);
+      const { task, state } = await taskOf(message.partition);
+      if (options.skipApplied === true && alreadyApplied(state, message)) return [];
       const table = tables.get(message.topic);
       if (table !== undefined) {
         try {

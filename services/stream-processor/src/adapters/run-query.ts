@@ -71,6 +71,7 @@ export async function runQuery(options: RunQueryOptions): Promise<RunningQuery> 
       const inputs = [stage.inputTopic, ...tableSources(stage.plan).map(({ topic }) => topic)];
       const tasks = createQueryTasks({
         ...stage,
+        skipApplied: options.mode === 'exactly-once',
         stage: {
           readsRepartitioned: k > 0,
           next: next && { topic: next.repartition, partitions },
