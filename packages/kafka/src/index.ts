@@ -21,6 +21,7 @@ export type {
   PipelineHandle,
   PipelineOptions,
 } from './run-exactly-once-pipeline.ts';
+export { keepConsumerRunning } from './keep-consumer-running.ts';
 export { readToEnd } from './read-to-end.ts';
 export type { ReadToEndOptions } from './read-to-end.ts';
 export { toConsumedMessage } from './consumed-message.ts';

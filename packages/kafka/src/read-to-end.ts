@@ -6,6 +6,8 @@ import type { ConsumedMessage } from './consumed-message.ts';
 export interface ReadToEndOptions {
   /** Only these partitions (default: all). */
   partitions?: number[];
+  /** Where to start per partition (default: the beginning): replaying only a changelog's tail. */
+  startOffsets?: Record<number, string>;
   readUncommitted?: boolean;
   /** Called for each message in offset order per partition; default collects them. */
   onMessage?: (message: ConsumedMessage) => void | Promise<void>;
@@ -31,7 +33,8 @@ export async function readToEnd(
       (await admin.fetchTopicOffsets(topic))
         .filter(
           ({ partition, high, low }) =>
-            high !== low && (options.partitions?.includes(partition) ?? true),
+            BigInt(high) > BigInt(options.startOffsets?.[partition] ?? low) &&
+            (options.partitions?.includes(partition) ?? true),
         )
         .map(({ partition, high }) => [partition, BigInt(high)]),
     );
@@ -76,12 +79,20 @@ async function consume(
       eachBatch: async ({ batch }) => {
         const end = ends.get(batch.partition);
         if (end === undefined) return;
+        const start = BigInt(options.startOffsets?.[batch.partition] ?? 0);
         for (const message of batch.messages) {
+          // A batch fetched before the seek below took effect may hold earlier records.
+          if (BigInt(message.offset) < start) continue;
           if (BigInt(message.offset) >= end) break;
           await onMessage(toConsumedMessage(topic, batch.partition, message));
         }
       },
     });
+    // Not admin.setOffsets: kafkajs implements it with a consumer that waits out a fetch (5 s).
+    for (const [partition, offset] of Object.entries(options.startOffsets ?? {})) {
+      if (ends.has(Number(partition)))
+        consumer.seek({ topic, partition: Number(partition), offset });
+    }
     const timeoutMs = options.timeoutMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

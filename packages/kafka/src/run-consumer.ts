@@ -1,5 +1,6 @@
 import { Partitioners } from 'kafkajs';
 import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import { keepConsumerRunning } from './keep-consumer-running.ts';
 import { toConsumedMessage } from './consumed-message.ts';
 import type { ConsumedMessage } from './consumed-message.ts';
 import { ensureDeadLetterTopics, sendToDeadLetterTopic } from './dead-letter.ts';
@@ -52,7 +53,7 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerHan
   await producer.connect();
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning });
-  await consumer.run({
+  const stopRestarting = await keepConsumerRunning(consumer, {
     partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
     // kafkajs resolves an offset only after eachMessage returns, and commits resolved offsets
     // after each batch, on rebalance and on stop: exactly "processed messages only".
@@ -61,7 +62,7 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerHan
   });
   let stopping: Promise<void> | undefined;
   return {
-    stop: () => (stopping ??= stopBoth(consumer, producer)),
+    stop: () => (stopping ??= stopBoth(consumer, producer, stopRestarting)),
     assignment: () => assignment,
   };
 }
@@ -101,7 +102,12 @@ async function processMessage(
   });
 }
 
-async function stopBoth(consumer: Consumer, producer: Producer): Promise<void> {
+async function stopBoth(
+  consumer: Consumer,
+  producer: Producer,
+  stopRestarting: () => void,
+): Promise<void> {
+  stopRestarting();
   await consumer.disconnect();
   await producer.disconnect();
 }

@@ -1,5 +1,13 @@
-import type { EachBatchPayload, IHeaders, Kafka, KafkaMessage, PartitionAssigner } from 'kafkajs';
+import type {
+  EachBatchPayload,
+  IHeaders,
+  Kafka,
+  KafkaMessage,
+  PartitionAssigner,
+  RecordMetadata,
+} from 'kafkajs';
 import { toConsumedMessage } from './consumed-message.ts';
+import { keepConsumerRunning } from './keep-consumer-running.ts';
 import type { ConsumedMessage } from './consumed-message.ts';
 import { createTransactionalProducerPool } from './transactional-producer-pool.ts';
 import type { TransactionalProducerPool } from './transactional-producer-pool.ts';
@@ -26,8 +34,17 @@ export interface PipelineOptions {
    * atomically with the chunk (a stateful transform's changelog writes, written once per chunk).
    */
   flushChunk?: (topic: string, partition: number) => OutputMessage[] | Promise<OutputMessage[]>;
-  /** Told whether the chunk's transaction committed, so in-memory state can follow (or roll back). */
-  onChunkEnd?: (topic: string, partition: number, committed: boolean) => void | Promise<void>;
+  /**
+   * Told whether the chunk's transaction committed, so in-memory state can follow (or roll back),
+   * and, when it did, where its outputs landed (a base offset per topic-partition written), so
+   * a local store can remember which changelog offset it reflects.
+   */
+  onChunkEnd?: (
+    topic: string,
+    partition: number,
+    committed: boolean,
+    written: RecordMetadata[],
+  ) => void | Promise<void>;
   /** Told the partitions this member owns after each rebalance. */
   onAssignment?: (assignment: Record<string, number[]>) => void;
   /**
@@ -77,7 +94,7 @@ export async function runExactlyOncePipeline(options: PipelineOptions): Promise<
   }
   await consumer.connect();
   await consumer.subscribe({ topics: inputTopics, fromBeginning });
-  await consumer.run({
+  const stopRestarting = await keepConsumerRunning(consumer, {
     // Offsets are committed only inside transactions (sendOffsets), never by the consumer.
     autoCommit: false,
     eachBatchAutoResolve: false,
@@ -85,6 +102,7 @@ export async function runExactlyOncePipeline(options: PipelineOptions): Promise<
   });
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
+    stopRestarting();
     await consumer.disconnect();
     await producers.closeAll();
   };
@@ -121,12 +139,15 @@ async function commitChunk(
 ): Promise<void> {
   const producer = await producers.get(topic, partition);
   const transaction = await producer.transaction();
+  const written: RecordMetadata[] = [];
   try {
     const pending: OutputMessage[] = [];
     const send = async (outputs: OutputMessage[]) => {
       if (options.sendPerChunk === true) pending.push(...outputs);
       else if (outputs.length > 0) {
-        await transaction.sendBatch({ topicMessages: byTopic(outputs), acks: -1 });
+        written.push(
+          ...(await transaction.sendBatch({ topicMessages: byTopic(outputs), acks: -1 })),
+        );
       }
     };
     for (const message of chunk) {
@@ -134,7 +155,7 @@ async function commitChunk(
     }
     await send((await options.flushChunk?.(topic, partition)) ?? []);
     if (pending.length > 0)
-      await transaction.sendBatch({ topicMessages: byTopic(pending), acks: -1 });
+      written.push(...(await transaction.sendBatch({ topicMessages: byTopic(pending), acks: -1 })));
     const next = (BigInt(chunk.at(-1)!.offset) + 1n).toString();
     await transaction.sendOffsets({
       consumerGroupId: options.groupId,
@@ -145,10 +166,10 @@ async function commitChunk(
     await transaction.abort().catch(() => undefined);
     // A fenced or broken producer cannot be reused; the next chunk starts a fresh one.
     await producers.discard(topic, partition);
-    await options.onChunkEnd?.(topic, partition, false);
+    await options.onChunkEnd?.(topic, partition, false, []);
     throw error;
   }
-  await options.onChunkEnd?.(topic, partition, true);
+  await options.onChunkEnd?.(topic, partition, true, written);
 }
 
 function byTopic(

@@ -23,6 +23,7 @@ describe('exactly-once pipeline chunk hooks', () => {
     await producer.disconnect();
 
     const ends: boolean[] = [];
+    const flushedOffsets: string[] = [];
     const assignments: Record<string, number[]>[] = [];
     let failedOnce = false;
     const seen = new Map<number, number>();
@@ -44,7 +45,10 @@ describe('exactly-once pipeline chunk hooks', () => {
       flushChunk: (_topic, partition) => [
         { topic: output, key: String(partition), value: `chunk of ${seen.get(partition) ?? 0}` },
       ],
-      onChunkEnd: (_topic, _partition, committed) => void ends.push(committed),
+      onChunkEnd: (_topic, _partition, committed, written) => {
+        ends.push(committed);
+        flushedOffsets.push(...written.map((meta) => `${meta.partition}@${meta.baseOffset}`));
+      },
       onAssignment: (assignment) => void assignments.push(assignment),
     });
     try {
@@ -55,6 +59,11 @@ describe('exactly-once pipeline chunk hooks', () => {
     expect(ends.filter((committed) => !committed)).toHaveLength(1);
     expect(assignments.at(-1)?.[input]?.sort()).toEqual([0, 1]);
     // One flushed record per committed chunk; the aborted chunk's flush never shows.
-    expect(await readToEnd(kafka, output)).toHaveLength(4);
+    const flushed = await readToEnd(kafka, output);
+    expect(flushed).toHaveLength(4);
+    // Committed chunks say where their outputs landed: the offsets a reader finds them at.
+    expect(flushedOffsets.sort()).toEqual(
+      flushed.map((message) => `${message.partition}@${message.offset}`).sort(),
+    );
   });
 });

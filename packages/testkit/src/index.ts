@@ -6,3 +6,5 @@ export type { TestDatabase } from './test-database.ts';
 export { uniqueName } from './unique-name.ts';
 export { eventually } from './eventually.ts';
 export { freePort } from './free-port.ts';
+export { startKafkaBroker } from './kafka-broker.ts';
+export type { KafkaBroker, KafkaBrokerOptions } from './kafka-broker.ts';

@@ -35,6 +35,8 @@ const router = await startProcess('router.ts', {
   MERCHANT_KEYS,
   OPERATOR_KEY,
   VAULT_KEY,
+  // Real acquirers get 2 s before the router gives up and inquires; scaled like the latencies.
+  PSP_TIMEOUT_MS: '100',
   LOG_LEVEL: 'error',
 });
 

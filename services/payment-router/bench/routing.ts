@@ -1,7 +1,11 @@
 // Authorization rate of success-rate routing (Thompson sampling per segment) against static
 // routing (cheapest PSP first), same traffic and same seeds, while atlas degrades.
-// In process: the router's RoutingEngine against the simulators' decision model (no HTTP),
-// so 24,000 payments per strategy take seconds. `node bench/routing.ts`.
+// In process: the router's RoutingEngine (its memory in Redis, under a key prefix of its own)
+// against the simulators' decision model (no HTTP, no PSP latency), so 24,000 payments per
+// strategy take seconds. `node bench/routing.ts` with REDIS_URL set.
+import { randomUUID } from 'node:crypto';
+import { createRedis } from '@scale-models/redis';
+import { redis as redisServer } from '@scale-models/testkit';
 import Table from 'cli-table3';
 import { PSP_CONTRACTS } from '../src/domain/psp-contracts.ts';
 import type { RoutingStrategy } from '../src/domain/routing/choose-route.ts';
@@ -11,6 +15,8 @@ import { declineKind, mayCascade } from '../src/domain/routing/decline.ts';
 import type { Random } from '@scale-models/seeded-random';
 import { seededRandom } from '@scale-models/seeded-random';
 import type { RoutedPayment } from '../src/domain/routing/routing-rules.ts';
+import { createRoutingStore } from '../src/adapters/routing-store.ts';
+import { DEFAULT_BREAKER, DEFAULT_RATE_WINDOW } from '../src/domain/routing/routing-memory.ts';
 import { RoutingEngine } from '../src/payments/routing-engine.ts';
 import type { PspMode } from '../src/simulator/behaviour.ts';
 import { BEHAVIOURS } from '../src/simulator/behaviour.ts';
@@ -55,8 +61,16 @@ interface Phase {
   attempts: number;
 }
 
-function simulate(strategy: RoutingStrategy, payments: RoutedPayment[]) {
+async function simulate(strategy: RoutingStrategy, payments: RoutedPayment[]) {
+  const handle = createRedis((await redisServer()).url, {
+    keyPrefix: `payment-router-bench-${randomUUID()}`,
+  });
   const engine = new RoutingEngine({
+    store: createRoutingStore(handle.redis, {
+      psps: PSP_CONTRACTS.map((contract) => contract.name),
+      rateWindow: DEFAULT_RATE_WINDOW,
+      breaker: DEFAULT_BREAKER,
+    }),
     psps: PSP_CONTRACTS,
     rules: [],
     strategy,
@@ -70,15 +84,16 @@ function simulate(strategy: RoutingStrategy, payments: RoutedPayment[]) {
     degraded: { approved: 0, payments: 0, fees: 0, attempts: 0 },
     recovered: { approved: 0, payments: 0, fees: 0, attempts: 0 },
   };
-  payments.forEach((payment, i) => {
+  for (const [i, payment] of payments.entries()) {
     clock += 5; // 200 payments a second
     const phase = i < HEALTHY ? 'healthy' : i < HEALTHY + DEGRADED ? 'degraded' : 'recovered';
     const modeOf = (psp: string): PspMode =>
       phase === 'degraded' && psp === 'atlas' ? 'degraded' : 'healthy';
     const stats = phases[phase];
     stats.payments++;
-    for (const candidate of engine.plan(payment).candidates.slice(0, 3)) {
-      if (!engine.allows(candidate.psp)) continue;
+    const plan = await engine.plan(payment);
+    for (const candidate of plan.candidates.slice(0, 3)) {
+      if (!(await engine.allows(plan, candidate.psp))) continue;
       stats.attempts++;
       const decision = decideCharge(
         BEHAVIOURS[candidate.psp]!,
@@ -90,7 +105,7 @@ function simulate(strategy: RoutingStrategy, payments: RoutedPayment[]) {
       const outcome: AttemptOutcome = decision.approved
         ? { kind: 'approved', pspChargeId: 'ch' }
         : { kind: declineKind(decision.declineCode!), code: decision.declineCode! };
-      engine.learn(payment, candidate.psp, outcome);
+      await engine.learn(payment, candidate.psp, outcome);
       if (outcome.kind === 'approved') {
         stats.approved++;
         stats.fees +=
@@ -98,18 +113,19 @@ function simulate(strategy: RoutingStrategy, payments: RoutedPayment[]) {
             PSP_CONTRACTS.find((c) => c.name === candidate.psp)!,
             payment.amount,
           ) / payment.amount;
-        return;
+        break;
       }
-      if (!mayCascade(outcome)) return;
+      if (!mayCascade(outcome)) break;
     }
-  });
+  }
+  await handle.close();
   return phases;
 }
 
 const payments = traffic(HEALTHY + DEGRADED + RECOVERED, seededRandom(42));
 const results = {
-  static: simulate('static', payments),
-  success_rate: simulate('success_rate', payments),
+  static: await simulate('static', payments),
+  success_rate: await simulate('success_rate', payments),
 };
 const table = new Table({
   head: [

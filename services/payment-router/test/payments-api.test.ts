@@ -91,6 +91,35 @@ describe('payments', () => {
       expect(row.pan_ciphertext.toString('latin1')).not.toContain(body.card.number);
   });
 
+  it('charges a stored card by its token, for the merchant that stored it only', async () => {
+    const first = await approved();
+    expect(first.card.token).toMatch(/^tok_[0-9a-f]{32}$/);
+    const again = await create(paymentBody({ card: { token: first.card.token }, amount: 1234 }));
+    expect([201, 402]).toContain(again.statusCode);
+    expect(again.json<PaymentView>().card).toEqual(first.card);
+    // The issuer of this card declines: a decline from the PSP shows the PAN reached it.
+    const declining = paymentBody({
+      card: { number: '4000000000009995', expMonth: 1, expYear: 2031 },
+    });
+    const stored = (await create(declining)).json<PaymentView>();
+    const retried = (
+      await create(paymentBody({ card: { token: stored.card.token } }))
+    ).json<PaymentView>();
+    expect(retried).toMatchObject({ status: 'declined', declineCode: 'insufficient_funds' });
+    expect(retried.routing.attempts).toHaveLength(1);
+
+    const otherMerchant = await router.app.inject({
+      method: 'POST',
+      url: '/v1/payments',
+      headers: headers(randomUUID(), BOOKS_KEY),
+      payload: paymentBody({ card: { token: first.card.token } }),
+    });
+    expect(otherMerchant.statusCode).toBe(404);
+    expect(otherMerchant.json()).toMatchObject({ code: 'card.unknown_token' });
+    const madeUp = await create(paymentBody({ card: { token: `tok_${'0'.repeat(32)}` } }));
+    expect(madeUp.json()).toMatchObject({ code: 'card.unknown_token' });
+  });
+
   it('captures part of a manual authorization, refunds twice, refuses to refund more', async () => {
     const payment = await approved({ captureMethod: 'manual', amount: 10_000 });
     expect(payment.status).toBe('authorized');
@@ -167,6 +196,7 @@ describe('bad input', () => {
     [{ currency: 'JPY', currencyExponent: 2 }, 'amount.wrong_exponent'],
     [{ card: { number: '4242424242424241', expMonth: 1, expYear: 2031 } }, 'card.invalid_number'],
     [{ card: { number: '4242424242424242', expMonth: 1, expYear: 2020 } }, 'card.expired'],
+    [{ card: { number: '4242424242424242', expMonth: 1 } }, 'card.incomplete'],
     [{ amount: 'ten' }, 'request.invalid'],
   ])('%j is refused with %s and writes nothing', async (overrides, code) => {
     const before = await ledgerRows();

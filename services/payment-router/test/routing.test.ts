@@ -62,6 +62,51 @@ describe('PSP failures', () => {
     );
   });
 
+  it('captures, refunds and voids a PSP answers too late are resolved by inquiry, done once', async () => {
+    const atlas = psps.get('atlas')!;
+    await withRouter(
+      { rules: [{ name: 'atlas-only', when: {}, only: ['atlas'] }], pspTimeoutMs: 300 },
+      async (router) => {
+        const captured = await pay(router, { card: approvedCard, captureMethod: 'manual' });
+        const voided = await pay(router, { card: approvedCard, captureMethod: 'manual' });
+        await setPspMode(atlas, 'timeout');
+        const operate = (id: string, path: string, payload: object) =>
+          router.app.inject({
+            method: 'POST',
+            url: `/v1/payments/${id}/${path}`,
+            headers: headers(randomUUID()),
+            payload,
+          });
+        const capture = await operate(captured.id, 'capture', {});
+        expect(capture.statusCode).toBe(200);
+        expect(capture.json()).toMatchObject({ status: 'captured', capturedAmount: 2500 });
+        const refund = await operate(captured.id, 'refunds', { amount: 1000 });
+        expect(refund.json()).toMatchObject({ status: 'partially_refunded', refundedAmount: 1000 });
+        const voiding = await operate(voided.id, 'void', {});
+        expect(voiding.json()).toMatchObject({ status: 'voided' });
+
+        const { rows } = await router.deps.pool.query<{ psp_charge_id: string }>(
+          'SELECT psp_charge_id FROM payments WHERE id = $1',
+          [captured.id],
+        );
+        const day = new Date().toISOString().slice(0, 10);
+        const lines = (await router.deps.psps.get('atlas')!.settlementFile(day)).filter(
+          (line) => line.pspChargeId === rows[0]!.psp_charge_id,
+        );
+        expect(lines.map((line) => [line.type, line.amount])).toEqual([
+          ['capture', 2500],
+          ['refund', 1000],
+        ]);
+        const trial = await router.app.inject({
+          method: 'GET',
+          url: '/v1/ledger/trial-balance',
+          headers: { authorization: `Bearer ${OPERATOR_KEY}` },
+        });
+        expect(trial.json()).toMatchObject({ totals: { EUR: 0 }, driftedAccounts: [] });
+      },
+    );
+  });
+
   it('cascades past a PSP in outage, and its circuit breaker opens', async () => {
     await setPspMode(psps.get('atlas')!, 'outage');
     await withRouter(

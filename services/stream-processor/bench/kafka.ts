@@ -1,8 +1,7 @@
 // Through Kafka on this machine: Nexmark events preloaded into a one-partition topic, then
 // consumed, processed and produced by a query task, exactly-once (transactions) and
 // at-least-once, beside the raw kafkajs consume-produce rate in the same run as the ceiling.
-// Throughput counts from the first input decoded to the last. Then the restore rate: a
-// changelog of RESTORE_MB of 1 KB state records read back into a fresh LMDB task state.
+// Throughput counts from the first input decoded to the last.
 // `node bench/kafka.ts` with KAFKA_BROKERS set (BENCH_EVENTS to change the size).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +9,6 @@ import { join } from 'node:path';
 import { createKafka, ensureTopics, runExactlyOncePipeline } from '@scale-models/kafka';
 import Table from 'cli-table3';
 import type { Kafka } from 'kafkajs';
-import { openTaskState } from '../src/adapters/lmdb-state.ts';
-import { restoreTaskState } from '../src/adapters/query-tasks.ts';
 import { produceNexmark } from '../src/adapters/nexmark-producer.ts';
 import { runQuery } from '../src/adapters/run-query.ts';
 import type { DeliveryMode } from '../src/adapters/run-query.ts';
@@ -195,28 +192,3 @@ for (const name of KAFKA_QUERIES) {
 }
 console.log(`through Kafka (one partition, one task; broker on the same 2 cores)`);
 console.log(table.toString());
-
-const RESTORE_MB = Number(process.env.RESTORE_MB ?? 200);
-const changelog = `${input}.changelog`;
-await ensureTopics(kafka, [
-  { topic: changelog, partitions: 1, config: { 'cleanup.policy': 'compact' } },
-]);
-const producer = kafka.producer({ idempotent: true });
-await producer.connect();
-const value = JSON.stringify({ payload: 'x'.repeat(1_000) });
-for (let batch = 0; batch < RESTORE_MB; batch += 1) {
-  const messages = Array.from({ length: 1_000 }, (_, i) => ({
-    key: `key-${batch * 1_000 + i}`,
-    value,
-  }));
-  await producer.send({ topic: changelog, acks: -1, messages });
-}
-await producer.disconnect();
-const state = openTaskState(join(mkdtempSync(join(tmpdir(), 'sp-restore-')), 'state'));
-const restoreStarted = Date.now();
-const restored = await restoreTaskState(kafka, changelog, 0, state);
-const restoreSeconds = (Date.now() - restoreStarted) / 1000;
-await state.close();
-console.log(
-  `restore: ${restored.toLocaleString('en')} records (${RESTORE_MB} MB) in ${restoreSeconds.toFixed(1)} s = ${((restoreSeconds * 1024) / RESTORE_MB).toFixed(0)} s per GB of changelog`,
-);

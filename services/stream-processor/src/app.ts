@@ -13,7 +13,7 @@ export interface AppDeps {
   producer: EventProducer;
   clicks: ReturnType<typeof clickRecorded>;
   apiKeys: string[];
-  ready: { kafka: () => Promise<void>; redis: () => Promise<void> };
+  ready: { kafka: () => Promise<void>; redis: () => Promise<void>; postgres?: () => Promise<void> };
   logger?: LoggerOptions;
 }
 

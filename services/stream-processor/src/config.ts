@@ -7,6 +7,11 @@ export const ConfigSchema = Type.Object({
   REDIS_URL: Type.String({
     description: 'live query results (pull queries) and the query registry',
   }),
+  PG_URL: Type.Optional(
+    Type.String({
+      description: 'PostgreSQL sink of query results (optional); its database is created',
+    }),
+  ),
   STATE_DIR: Type.String({
     default: '.state/stream-processor',
     description: 'LMDB files of the local tasks',

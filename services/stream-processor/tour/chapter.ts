@@ -12,6 +12,9 @@ const QUERY = `tour_${run}`;
 const USERS = ['ann', 'bob', 'cem', 'dia'].map((name) => `${name}-${run}`);
 const BASE = Date.UTC(2026, 0, 1, 12, 0, 0);
 const WINDOW = 10_000;
+// The results sink's own database on the tour's PostgreSQL server (created at first start).
+const pgUrl = new URL(process.env.PG_URL ?? 'postgres://scale:scale@127.0.0.1:5432/scale');
+pgUrl.pathname = '/stream_processor';
 
 // 240 clicks over 60 s of event time, a little out of order; the first half before the restart.
 const clicks = Array.from({ length: 240 }, (_, i) => ({
@@ -37,8 +40,8 @@ const post = async (context: TourContext, path: string, body: unknown) => {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 
-async function windowsSoFar(context: TourContext) {
-  const response = await fetch(`${context.url('engine')}/queries/${QUERY}/results`);
+async function windowsSoFar(context: TourContext, store: 'redis' | 'postgres' = 'redis') {
+  const response = await fetch(`${context.url('engine')}/queries/${QUERY}/results?store=${store}`);
   const view = (await response.json()) as {
     rows: { row: { user: string; window_start: number; clicks: number; spent: number } }[];
   };
@@ -61,6 +64,7 @@ export default defineChapter({
         PORT: String(PORT),
         API_KEYS: API_KEY,
         STATE_DIR,
+        PG_URL: pgUrl.toString(),
         ALLOWED_LATENESS_MS: '2000',
         OUT_OF_ORDERNESS_MS: '1000',
       },
@@ -101,7 +105,7 @@ FROM clicks GROUP BY user, TUMBLE(ts, INTERVAL '10' SECOND) EMIT FINAL`,
       run: async (context) => {
         await context.stop('engine');
         await context.start('engine');
-        return 'the query is redeployed from the registry; its tasks restore their windows from the changelog';
+        return 'the query is redeployed from the registry; its tasks reopen their LMDB state and replay only the changelog beyond its checkpoint';
       },
     },
     {
@@ -118,18 +122,20 @@ FROM clicks GROUP BY user, TUMBLE(ts, INTERVAL '10' SECOND) EMIT FINAL`,
             ts: BASE + 600_000,
           })),
         ]);
-        const deadline = Date.now() + 60_000;
-        let seen = await windowsSoFar(context);
-        while ([...expected.keys()].some((id) => !seen.has(id)) && Date.now() < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, 500));
-          seen = await windowsSoFar(context);
+        for (const store of ['redis', 'postgres'] as const) {
+          const deadline = Date.now() + 60_000;
+          let seen = await windowsSoFar(context, store);
+          while ([...expected.keys()].some((id) => !seen.has(id)) && Date.now() < deadline) {
+            await new Promise((resolve) => setTimeout(resolve, 500));
+            seen = await windowsSoFar(context, store);
+          }
+          const wrong = [...expected].filter(
+            ([id, want]) => JSON.stringify(seen.get(id)) !== JSON.stringify(want),
+          );
+          if (wrong.length > 0)
+            throw new Error(`${wrong.length} windows in ${store} differ from the batch answer`);
         }
-        const wrong = [...expected].filter(
-          ([id, want]) => JSON.stringify(seen.get(id)) !== JSON.stringify(want),
-        );
-        if (wrong.length > 0)
-          throw new Error(`${wrong.length} windows differ from the batch answer`);
-        return `all ${expected.size} windows equal the batch answer: nothing lost, nothing counted twice`;
+        return `all ${expected.size} windows equal the batch answer, in Redis and in the PostgreSQL sink: nothing lost, nothing counted twice`;
       },
     },
     {

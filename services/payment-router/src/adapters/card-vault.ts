@@ -1,18 +1,19 @@
-import { createCipheriv, createHmac, randomBytes, randomUUID } from 'node:crypto';
-import type pg from 'pg';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { CheckedCard } from '../domain/card.ts';
 
-type Queryable = Pick<pg.PoolClient, 'query'>;
-
-export interface VaultedCard {
+export interface SealedCard {
+  /** The token of a new vault row; a card already vaulted keeps its first token. */
   token: string;
-  fingerprint: string;
+  fingerprint: Buffer;
+  ciphertext: Buffer;
+  iv: Buffer;
+  tag: Buffer;
 }
 
 /**
  * Tokenizes cards: the PAN is stored only as AES-256-GCM ciphertext under the key from the
- * environment (the PAN of a request goes to the PSP from memory;
- * nothing decrypts it in this miniature, see README). The fingerprint is an HMAC of the PAN
+ * environment, written with the payment in one statement (src/payments/begin-payment.ts). The
+ * PAN of a request goes to the PSP from memory; only charging a stored token decrypts it. The fingerprint is an HMAC of the PAN
  * under a key derived from the vault key, so velocity checks and deduplication never need the PAN.
  */
 export class CardVault {
@@ -28,29 +29,24 @@ export class CardVault {
     return createHmac('sha256', this.fingerprintKey).update(pan).digest();
   }
 
-  async tokenize(client: Queryable, card: CheckedCard): Promise<VaultedCard> {
-    const fingerprint = this.fingerprint(card.number);
+  /** The PAN of a stored card, for charging it again; GCM refuses a tampered ciphertext. */
+  unseal(stored: { ciphertext: Buffer; iv: Buffer; tag: Buffer }): string {
+    const decipher = createDecipheriv('aes-256-gcm', this.key, stored.iv);
+    decipher.setAuthTag(stored.tag);
+    return Buffer.concat([decipher.update(stored.ciphertext), decipher.final()]).toString('utf8');
+  }
+
+  /** The card as the vault stores it: ciphertext under a fresh IV, a new token, its fingerprint. */
+  seal(card: CheckedCard): SealedCard {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const ciphertext = Buffer.concat([cipher.update(card.number, 'utf8'), cipher.final()]);
-    const { rows } = await client.query<{ token: string }>(
-      `INSERT INTO card_vault (token, fingerprint, pan_ciphertext, pan_iv, pan_tag, brand, bin, last4, exp_month, exp_year)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       ON CONFLICT (fingerprint) DO UPDATE SET exp_month = EXCLUDED.exp_month, exp_year = EXCLUDED.exp_year
-       RETURNING token`,
-      [
-        `tok_${randomUUID().replaceAll('-', '')}`,
-        fingerprint,
-        ciphertext,
-        iv,
-        cipher.getAuthTag(),
-        card.brand,
-        card.bin,
-        card.last4,
-        card.expMonth,
-        card.expYear,
-      ],
-    );
-    return { token: rows[0]!.token, fingerprint: fingerprint.toString('hex') };
+    return {
+      token: `tok_${randomUUID().replaceAll('-', '')}`,
+      fingerprint: this.fingerprint(card.number),
+      ciphertext,
+      iv,
+      tag: cipher.getAuthTag(),
+    };
   }
 }

@@ -13,11 +13,12 @@ export function shardOf(transfer: Transfer): number {
 }
 
 /**
- * Posts transfers to the ledger. After locking the balance rows it touches, in one order, one
- * statement inserts the transfers (an id already posted is skipped: the transfer id is its
- * idempotency key), their entries, and adds the entries to the cached balances; the database
- * checks that each transfer balances per currency (statement trigger) and that no account
- * that may not go negative does (CHECK). Returns the ids posted now.
+ * Posts transfers to the ledger in one round trip: the SQL function `ledger_post`
+ * (migrations/0002) locks the balance rows they touch in one order, inserts the transfers (an
+ * id already posted is skipped: the transfer id is its idempotency key), their entries, and
+ * adds the entries to the cached balances; the database checks that each transfer balances per
+ * currency (statement trigger) and that no account that may not go negative does (CHECK).
+ * Returns the ids posted now.
  */
 export class LedgerStore {
   private readonly knownAccounts = new Set<string>();
@@ -29,34 +30,12 @@ export class LedgerStore {
   }
 
   async post(client: Queryable, transfers: readonly Transfer[]): Promise<string[]> {
-    await this.ensureAccounts(transfers);
-    const entries = transfers.flatMap((transfer) => {
-      const shard = shardOf(transfer);
-      return transfer.entries.map((entry) => ({ transfer: transfer.id, shard, ...entry }));
-    });
-    // Lock in one order (account, shard): transactions sharing balance rows queue instead of
-    // deadlocking. NO KEY UPDATE does not conflict with the entries' foreign-key locks.
-    const rows = [
-      ...new Set(entries.map((entry) => `${entry.account.code}\u0000${entry.shard}`)),
-    ].sort();
-    const split = rows.map((row) => row.split('\u0000'));
-    await client.query(
-      `SELECT 1 FROM ledger_balances
-       WHERE (account_code, shard) IN (SELECT * FROM unnest($1::text[], $2::smallint[]))
-       ORDER BY account_code, shard FOR NO KEY UPDATE`,
-      [split.map(([code]) => code), split.map(([, shard]) => Number(shard))],
-    );
     try {
-      const posted = await client.query<{ id: string }>(POST_TRANSFERS, [
-        transfers.map((transfer) => transfer.id),
-        transfers.map((transfer) => transfer.kind),
-        transfers.map((transfer) => transfer.paymentId),
-        entries.map((entry) => entry.transfer),
-        entries.map((entry) => entry.account.code),
-        entries.map((entry) => entry.account.currency),
-        entries.map((entry) => entry.shard),
-        entries.map((entry) => entry.amount),
-      ]);
+      const posted = await client.query<{ id: string }>({
+        name: 'ledger_post',
+        text: 'SELECT id FROM ledger_post($1::jsonb) AS id',
+        values: [await this.prepare(transfers)],
+      });
       return posted.rows.map((row) => row.id);
     } catch (error) {
       if ((error as { constraint?: string }).constraint === 'balance_not_negative') {
@@ -66,6 +45,27 @@ export class LedgerStore {
       }
       throw error;
     }
+  }
+
+  /**
+   * The transfers as `ledger_post` takes them (JSON, each entry with its balance shard), once
+   * their accounts exist: for callers that post inside a larger SQL function.
+   */
+  async prepare(transfers: readonly Transfer[]): Promise<string> {
+    await this.ensureAccounts(transfers);
+    return JSON.stringify(
+      transfers.map((transfer) => ({
+        id: transfer.id,
+        kind: transfer.kind,
+        paymentId: transfer.paymentId,
+        entries: transfer.entries.map((entry) => ({
+          account: entry.account.code,
+          currency: entry.account.currency,
+          shard: shardOf(transfer),
+          amount: entry.amount,
+        })),
+      })),
+    );
   }
 
   private async ensureAccounts(transfers: readonly Transfer[]): Promise<void> {
@@ -96,26 +96,6 @@ export class LedgerStore {
     for (const account of list) this.knownAccounts.add(account.code);
   }
 }
-
-const POST_TRANSFERS = `
-WITH posted AS (
-  INSERT INTO ledger_transfers (id, kind, payment_id)
-  SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[])
-  ON CONFLICT (id) DO NOTHING
-  RETURNING id
-), entries AS (
-  INSERT INTO ledger_entries (transfer_id, account_code, currency, shard, amount)
-  SELECT e.transfer_id, e.account_code, e.currency, e.shard, e.amount
-  FROM unnest($4::uuid[], $5::text[], $6::char(3)[], $7::smallint[], $8::bigint[])
-       AS e(transfer_id, account_code, currency, shard, amount)
-  JOIN posted p ON p.id = e.transfer_id
-  RETURNING account_code, shard, amount
-), balances AS (
-  UPDATE ledger_balances b SET balance = b.balance + d.delta
-  FROM (SELECT account_code, shard, sum(amount) AS delta FROM entries GROUP BY 1, 2) d
-  WHERE b.account_code = d.account_code AND b.shard = d.shard
-)
-SELECT id FROM posted`;
 
 export interface TrialBalance {
   /** Sum of all balances per currency: zero when the books balance. */

@@ -10,6 +10,14 @@ export interface PspCharge {
   declineCode?: string;
 }
 
+/** A capture, refund or void as the PSP's status inquiry reports it. */
+export interface PspOperation {
+  reference: string;
+  kind: 'capture' | 'refund' | 'void';
+  chargeId: string;
+  amount: number;
+}
+
 export interface PspCardDetails {
   number: string;
   expMonth: number;
@@ -61,6 +69,19 @@ export class PspClient {
       `/v1/charges?reference=${encodeURIComponent(reference)}`,
     );
     return charges;
+  }
+
+  /** Status inquiry of a capture, refund or void: undefined when the PSP never did it. */
+  async inquireOperation(reference: string): Promise<PspOperation | undefined> {
+    try {
+      return await this.call<PspOperation>(
+        'GET',
+        `/v1/operations/${encodeURIComponent(reference)}`,
+      );
+    } catch (error) {
+      if (error instanceof PspRejectedError && error.code === 'no_such_operation') return undefined;
+      throw error;
+    }
   }
 
   capture(chargeId: string, key: string, amount: number): Promise<PspCharge> {

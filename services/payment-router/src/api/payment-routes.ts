@@ -1,5 +1,6 @@
-import { NotFoundError } from '@scale-models/errors';
+import { InputError, NotFoundError } from '@scale-models/errors';
 import type { RoutePlugin } from '@scale-models/service-kit';
+import type { CardInput } from '../domain/card.ts';
 import { checkCard } from '../domain/card.ts';
 import { parseMoney } from '../domain/money.ts';
 import { authorize } from '../payments/authorize.ts';
@@ -10,6 +11,7 @@ import { operate } from '../payments/payment-operations.ts';
 import type { PaymentRow } from '../payments/payment-view.ts';
 import { createStatusOf, viewOf } from '../payments/payment-view.ts';
 import { resolvePayment } from '../payments/recovery.ts';
+import { storedCard } from '../payments/stored-card.ts';
 import type { MerchantKeys } from './authenticate.ts';
 import type { Outcome } from './idempotent.ts';
 import { runIdempotent } from './idempotent.ts';
@@ -32,16 +34,23 @@ export function paymentRoutes(deps: PaymentDeps, merchants: MerchantKeys): Route
         const { body } = request;
         // Checked before the key is claimed: a malformed request executes nothing.
         const money = parseMoney(body.amount, body.currency, body.currencyExponent);
-        const card = checkCard(body.card, new Date());
+        const { token } = body.card;
+        const card = checkCard(
+          token !== undefined ? await storedCard(deps, merchantId, token) : enteredCard(body.card),
+          new Date(),
+        );
         // What makes a retry "the same request", without the PAN in the clear or the CVC.
-        const fingerprintBody = {
-          ...body,
-          card: {
-            expMonth: card.expMonth,
-            expYear: card.expYear,
-            pan: deps.vault.fingerprint(card.number).toString('hex'),
-          },
-        };
+        const fingerprintBody =
+          token !== undefined
+            ? body
+            : {
+                ...body,
+                card: {
+                  expMonth: card.expMonth,
+                  expYear: card.expYear,
+                  pan: deps.vault.fingerprint(card.number).toString('hex'),
+                },
+              };
         return runIdempotent(
           deps.idempotency,
           request,
@@ -149,6 +158,18 @@ export function paymentRoutes(deps: PaymentDeps, merchants: MerchantKeys): Route
       ...(body?.amount === undefined ? {} : { amount: body.amount }),
     }));
   };
+}
+
+/** A card as entered needs its number and expiry; a token needs nothing else. */
+function enteredCard(card: { number?: string; expMonth?: number; expYear?: number }): CardInput {
+  const { number, expMonth, expYear } = card;
+  if (number === undefined || expMonth === undefined || expYear === undefined) {
+    throw new InputError(
+      'card.incomplete',
+      'A card needs number, expMonth and expYear, or the token of a stored card.',
+    );
+  }
+  return { number, expMonth, expYear };
 }
 
 async function findPayment(deps: PaymentDeps, merchantId: string, id: string): Promise<PaymentRow> {

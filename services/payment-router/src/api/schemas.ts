@@ -16,12 +16,20 @@ export const CreatePaymentBody = Type.Object(
     captureMethod: Type.Union([Type.Literal('automatic'), Type.Literal('manual')], {
       default: 'automatic',
     }),
+    // Either a card as entered, or the token of a stored card (one schema, not a union: the
+    // validator would strip `token` while trying the first branch of a union).
     card: Type.Object(
       {
-        number: Type.String({ minLength: 1, maxLength: 23 }),
-        expMonth: Type.Integer(),
-        expYear: Type.Integer({ minimum: 2000, maximum: 2100 }),
+        number: Type.Optional(Type.String({ minLength: 1, maxLength: 23 })),
+        expMonth: Type.Optional(Type.Integer()),
+        expYear: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100 })),
         cvc: Type.Optional(Type.String({ pattern: '^[0-9]{3,4}$' })),
+        token: Type.Optional(
+          Type.String({
+            pattern: '^tok_[0-9a-f]{32}$',
+            description: 'a card stored by an earlier payment of the same merchant',
+          }),
+        ),
       },
       { additionalProperties: false },
     ),

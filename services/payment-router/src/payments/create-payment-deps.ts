@@ -4,7 +4,9 @@ import type { Redis } from 'ioredis';
 import { CardVault } from '../adapters/card-vault.ts';
 import { LedgerStore } from '../adapters/ledger-store.ts';
 import { PspClient } from '../adapters/psp-client.ts';
+import { createRoutingStore } from '../adapters/routing-store.ts';
 import { createVelocityStore } from '../adapters/velocity-store.ts';
+import { DEFAULT_BREAKER, DEFAULT_RATE_WINDOW } from '../domain/routing/routing-memory.ts';
 import { MerchantKeys } from '../api/authenticate.ts';
 import { PSP_CONTRACTS } from '../domain/psp-contracts.ts';
 import type { RoutingStrategy } from '../domain/routing/choose-route.ts';
@@ -58,6 +60,11 @@ export async function createPaymentDeps(
       ]),
     ),
     routing: new RoutingEngine({
+      store: createRoutingStore(setup.redis, {
+        psps: contracts.map((contract) => contract.name),
+        rateWindow: DEFAULT_RATE_WINDOW,
+        breaker: DEFAULT_BREAKER,
+      }),
       psps: contracts,
       rules: setup.rules,
       strategy: setup.strategy,

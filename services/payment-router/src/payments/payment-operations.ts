@@ -120,13 +120,24 @@ async function callPsp(
         `${psp.name} refused the ${operation.kind}: ${error.message}`,
       );
     }
+    if (error instanceof PspTimeoutError && (await operationDone(psp, key))) return;
     if (error instanceof PspTimeoutError || error instanceof PspUnavailableError) {
-      // Safe to retry with the same Idempotency-Key: the PSP call repeats under the same key.
+      // Not done, or not known to be: a retry with the same Idempotency-Key repeats the call
+      // under the same PSP key, which the PSP answers without acting twice.
       throw new UnavailableError(
         'psp.unavailable',
         `${psp.name} did not confirm the ${operation.kind}; retry the request.`,
       );
     }
     throw error;
+  }
+}
+
+/** Status inquiry after a timeout: did the PSP do the operation we sent under `key`? */
+async function operationDone(psp: PspClient, key: string): Promise<boolean> {
+  try {
+    return (await psp.inquireOperation(key)) !== undefined;
+  } catch {
+    return false;
   }
 }

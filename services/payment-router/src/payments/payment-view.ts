@@ -17,7 +17,8 @@ export interface PaymentView {
   capturedAmount: number;
   refundedAmount: number;
   captureMethod: 'automatic' | 'manual';
-  card: { brand: string; last4: string; country: string };
+  /** The token charges the card again (as `card: {token}`); never the number. */
+  card: { token: string; brand: string; last4: string; country: string };
   psp: string | null;
   declineCode: string | null;
   fraud: FraudAssessment;
@@ -36,6 +37,7 @@ export interface PaymentRow {
   captured_amount: string;
   refunded_amount: string;
   capture_method: 'automatic' | 'manual';
+  card_token: string;
   card_brand: string;
   card_last4: string;
   card_country: string;
@@ -62,7 +64,12 @@ export function viewOf(row: PaymentRow): PaymentView {
     capturedAmount: Number(row.captured_amount),
     refundedAmount: Number(row.refunded_amount),
     captureMethod: row.capture_method,
-    card: { brand: row.card_brand, last4: row.card_last4, country: row.card_country },
+    card: {
+      token: row.card_token,
+      brand: row.card_brand,
+      last4: row.card_last4,
+      country: row.card_country,
+    },
     psp: row.psp,
     declineCode: row.decline_code,
     fraud: row.fraud,

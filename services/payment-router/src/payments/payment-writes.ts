@@ -1,5 +1,5 @@
 import { v5 as uuidv5 } from 'uuid';
-import { enqueueOutboxEvent } from '@scale-models/postgres';
+import { createCloudEvent } from '@scale-models/kafka';
 import type pg from 'pg';
 import type { PaymentEventData, PaymentEventName } from '../contracts.ts';
 import { paymentEvents } from '../contracts.ts';
@@ -69,15 +69,33 @@ export async function recordMovement(
   transfers: Transfer[],
 ): Promise<void> {
   if (transfers.length > 0) await ledger.post(client, transfers);
+  await client.query({
+    name: 'outbox_put',
+    text: 'SELECT outbox_put($1::jsonb)',
+    values: [JSON.stringify([outboxEventOf(row, event, eventAmount)])],
+  });
+}
+
+/**
+ * A payment event as the SQL function `outbox_put` (migrations/0002) adds it to the postgres
+ * package's outbox: a CloudEvents envelope keyed by the payment id, carrying the payment's
+ * state after the transition `row` shows.
+ */
+export function outboxEventOf(row: PaymentRow, event: PaymentEventName, eventAmount: number) {
   const contract = paymentEvents[event];
-  await enqueueOutboxEvent(client, {
+  const envelope = createCloudEvent({
+    type: contract.type,
+    source: '/payment-router/payments',
+    subject: row.id,
+    data: contract.validate(eventDataOf(row, eventAmount)),
+  });
+  return {
+    eventId: envelope.id,
     topic: contract.topic,
     key: row.id,
     aggregateType: 'payment',
-    type: contract.type,
-    source: '/payment-router/payments',
-    data: contract.validate(eventDataOf(row, eventAmount)),
-  });
+    envelope,
+  };
 }
 
 function eventDataOf(row: PaymentRow, eventAmount: number): PaymentEventData {

@@ -1,6 +1,6 @@
 import type { AttemptOutcome } from '../domain/routing/decline.ts';
-import type { FinishedAttempt } from './authorize.ts';
-import { finishAttempt, finishExhausted, recordAttempt } from './authorize.ts';
+import type { FinishedAttempt } from './finish-payment.ts';
+import { finishAttempt, finishExhausted, recordAttempt } from './finish-payment.ts';
 import type { PaymentDeps } from './payment-deps.ts';
 import type { PaymentRow, PaymentView } from './payment-view.ts';
 import { createStatusOf, viewOf } from './payment-view.ts';

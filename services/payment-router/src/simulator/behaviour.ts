@@ -43,7 +43,7 @@ export const BEHAVIOURS: Record<string, PspBehaviour> = {
  * Failure scenarios a demo-giver switches on at runtime (PUT /_control/mode):
  * - degraded: the acquirer's issuer links fail: approvals collapse into do_not_honor, slower;
  * - outage: 503 for everything;
- * - timeout: charges are made but the answer comes too late;
+ * - timeout: charges, captures, refunds and voids are made, but the answer comes too late;
  * - slow: ten times the latency.
  */
 export const MODES = ['healthy', 'degraded', 'outage', 'timeout', 'slow'] as const;

@@ -19,6 +19,14 @@ export interface SettledOperation extends SettlementLine {
   at: Date;
 }
 
+/** A capture, refund or void as the PSP's status inquiry reports it. */
+export interface ChargeOperation {
+  reference: string;
+  kind: 'capture' | 'refund' | 'void';
+  chargeId: string;
+  amount: number;
+}
+
 export class PspRequestError extends Error {
   readonly status: number;
   readonly code: string;
@@ -40,6 +48,7 @@ export class ChargeBook {
   private readonly byReference = new Map<string, string[]>();
   private readonly idempotent = new Map<string, unknown>();
   private readonly settled: SettledOperation[] = [];
+  private readonly operations = new Map<string, ChargeOperation>();
 
   constructor(contract: PspProfile) {
     this.contract = contract;
@@ -118,11 +127,26 @@ export class ChargeBook {
     return charge;
   }
 
-  void(id: string): Charge {
+  void(id: string, reference: string): Charge {
     const charge = this.find(id);
     if (charge.status !== 'approved') throw new PspRequestError(409, 'not_voidable', charge.status);
     charge.status = 'voided';
+    this.operations.set(reference, {
+      reference,
+      kind: 'void',
+      chargeId: id,
+      amount: charge.amount,
+    });
     return charge;
+  }
+
+  /** Status inquiry of a capture, refund or void by our reference (its idempotency key). */
+  operation(reference: string): ChargeOperation {
+    const operation = this.operations.get(reference);
+    if (operation === undefined) {
+      throw new PspRequestError(404, 'no_such_operation', `no operation ${reference}`);
+    }
+    return operation;
   }
 
   /** The settlement file's lines for one UTC day (YYYY-MM-DD). */
@@ -145,6 +169,7 @@ export class ChargeBook {
     at: Date,
   ) {
     const fee = type === 'capture' ? feeOf(this.contract, amount) : 0;
+    this.operations.set(reference, { reference, kind: type, chargeId: charge.id, amount });
     this.settled.push({
       reference,
       pspChargeId: charge.id,

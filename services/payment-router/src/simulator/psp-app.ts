@@ -53,6 +53,10 @@ export function buildPspApp(options: PspAppOptions): ServiceApp {
     void reply.code(503).send({ error: { code: 'service_unavailable', message: 'outage' } });
     return true;
   };
+  // In timeout mode an operation is done, but its answer comes too late.
+  const answerLateInTimeoutMode = async () => {
+    if (mode === 'timeout') await sleep(options.lateAnswerMs);
+  };
 
   const routes: RoutePlugin = (app) => {
     app.setErrorHandler((error, _request, reply) => {
@@ -114,7 +118,7 @@ export function buildPspApp(options: PspAppOptions): ServiceApp {
         if (refuseInOutage(reply)) return reply;
         await sleep(options.behaviour.latencyMedianMs * options.latencyScale);
         const { id } = request.params;
-        return book.once(request.headers['idempotency-key'], () =>
+        const captured = book.once(request.headers['idempotency-key'], () =>
           book.capture(
             id,
             request.body.amount ?? book.find(id).amount,
@@ -122,6 +126,8 @@ export function buildPspApp(options: PspAppOptions): ServiceApp {
             new Date(),
           ),
         );
+        await answerLateInTimeoutMode();
+        return captured;
       },
     );
 
@@ -133,9 +139,11 @@ export function buildPspApp(options: PspAppOptions): ServiceApp {
         await sleep(options.behaviour.latencyMedianMs * options.latencyScale);
         const { id } = request.params;
         const amount = request.body.amount ?? book.find(id).capturedAmount;
-        return book.once(request.headers['idempotency-key'], () =>
+        const refunded = book.once(request.headers['idempotency-key'], () =>
           book.refund(id, amount, request.body.reference, new Date()),
         );
+        await answerLateInTimeoutMode();
+        return refunded;
       },
     );
 
@@ -145,7 +153,20 @@ export function buildPspApp(options: PspAppOptions): ServiceApp {
       async (request, reply) => {
         if (refuseInOutage(reply)) return reply;
         await sleep(options.behaviour.latencyMedianMs * options.latencyScale);
-        return book.once(request.headers['idempotency-key'], () => book.void(request.params.id));
+        const voided = book.once(request.headers['idempotency-key'], () =>
+          book.void(request.params.id, request.body.reference),
+        );
+        await answerLateInTimeoutMode();
+        return voided;
+      },
+    );
+
+    app.get(
+      '/v1/operations/:reference',
+      { schema: { params: Type.Object({ reference: Type.String() }) } },
+      (request, reply) => {
+        if (refuseInOutage(reply)) return reply;
+        return book.operation(request.params.reference);
       },
     );
 

@@ -26,13 +26,19 @@ export interface Router {
 /** The router in process (app.inject), on a database of its own, against running PSP processes. */
 export async function startRouter(
   pspUrlList: string,
-  options: { rules?: RoutingRule[]; pspTimeoutMs?: number; leaseMs?: number } = {},
+  options: {
+    rules?: RoutingRule[];
+    pspTimeoutMs?: number;
+    leaseMs?: number;
+    /** Routers given the same prefix share their Redis state (routing memory, velocity). */
+    redisPrefix?: string;
+  } = {},
 ): Promise<Router> {
   const database = await createTestDatabase('payment_router');
   const { url } = await redisServer();
   const redis = createRedis(url, {
     name: 'payment-router-test',
-    keyPrefix: `payment-router-test-${randomUUID()}`,
+    keyPrefix: options.redisPrefix ?? `payment-router-test-${randomUUID()}`,
   });
   const deps = await createPaymentDeps({
     pgUrl: database.url,

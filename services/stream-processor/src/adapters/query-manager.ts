@@ -2,11 +2,14 @@ import { join } from 'node:path';
 import { ConflictError, InputError, NotFoundError } from '@scale-models/errors';
 import type { Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
+import type pg from 'pg';
 import type { Catalog, SourceSchema } from '../sql/catalog.ts';
 import { defineTable } from '../sql/define-table.ts';
 import { planQuery } from '../sql/plan-query.ts';
 import type { PlanOptions } from '../sql/plan-query.ts';
 import { startLiveView } from './live-view.ts';
+import { startPostgresSink } from './postgres-sink.ts';
+import type { PostgresSink } from './postgres-sink.ts';
 import type { LiveView } from './live-view.ts';
 import { runQuery } from './run-query.ts';
 import type { DeliveryMode, RunningQuery } from './run-query.ts';
@@ -21,6 +24,8 @@ export interface DeployedQuery {
   columns: string[];
   running: RunningQuery;
   view: LiveView;
+  /** Results in PostgreSQL too, when the service has a database. */
+  sink?: PostgresSink;
 }
 
 export interface QueryManagerOptions {
@@ -30,6 +35,8 @@ export interface QueryManagerOptions {
   plan: PlanOptions;
   mode: DeliveryMode;
   stateDir: string;
+  /** When set, each query's results also go to PostgreSQL (pull queries with store=postgres). */
+  pool?: pg.Pool;
 }
 
 const REGISTRY = 'queries';
@@ -71,6 +78,15 @@ export function createQueryManager(options: QueryManagerOptions) {
       topic: topics.results,
       groupId: `stream-processor-${name}-view`,
     });
+    const sink =
+      options.pool &&
+      (await startPostgresSink({
+        kafka: options.kafka,
+        pool: options.pool,
+        query: name,
+        topic: topics.results,
+        groupId: `stream-processor-${name}-pg`,
+      }));
     const deployed = {
       name,
       sql,
@@ -79,6 +95,7 @@ export function createQueryManager(options: QueryManagerOptions) {
       columns: planned.plan.columns,
       running,
       view,
+      sink,
     };
     queries.set(name, deployed);
     return deployed;
@@ -131,6 +148,7 @@ export function createQueryManager(options: QueryManagerOptions) {
       queries.delete(deployed.name);
       await options.redis.hdel(REGISTRY, deployed.name);
       await deployed.view.stop();
+      await deployed.sink?.stop();
       await deployed.running.stop();
     },
     async stopAll(): Promise<void> {
@@ -138,6 +156,7 @@ export function createQueryManager(options: QueryManagerOptions) {
       queries.clear();
       for (const deployed of all) {
         await deployed.view.stop();
+        await deployed.sink?.stop();
         await deployed.running.stop();
       }
     },

@@ -3,23 +3,25 @@ import {
   DEAD_LETTER_HEADERS,
   createCloudEvent,
   deadLetterTopicOf,
-  readToEnd,
   serializeCloudEvent,
 } from '@scale-models/kafka';
 import type { ConsumedMessage, OutputMessage } from '@scale-models/kafka';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, RecordMetadata } from 'kafkajs';
 import { InputError } from '@scale-models/errors';
 import type { QueryPlan } from '../domain/query-plan.ts';
 import { tableSources } from '../domain/stages.ts';
 import { createTask } from '../domain/task.ts';
 import type { Task, TaskOutput } from '../domain/task.ts';
+import type { StateCheckpoint } from '../domain/restore-plan.ts';
 import { openTaskState } from './lmdb-state.ts';
 import {
   readRepartitioned,
   repartitionedRecord,
   watermarkMessages,
 } from './repartition-messages.ts';
-import type { StateChange, TaskState } from './lmdb-state.ts';
+import type { TaskState } from './lmdb-state.ts';
+import { restoreTaskState } from './restore-task-state.ts';
+import type { RestoreReport } from './restore-task-state.ts';
 import type { QueryTopics } from './topics.ts';
 
 export interface QueryTasksOptions {
@@ -38,6 +40,8 @@ export interface QueryTasksOptions {
   skipApplied?: boolean;
   /** Set when the plan is cut into stages by repartitions (see `stagePlan`). */
   stage?: StageWiring;
+  /** Told how each task's state was restored (tail only, or rebuilt and why). */
+  onRestore?: (report: RestoreReport) => void;
 }
 
 /** Where one stage of a repartitioned plan reads and writes. */
@@ -51,36 +55,7 @@ export interface StageWiring {
 interface RunningTask {
   task: Task;
   state: TaskState;
-}
-
-/** How many changelog records to apply per LMDB transaction while restoring. */
-const RESTORE_BATCH = 5_000;
-
-/** Rebuilds a task's local state from its changelog partition; returns the records applied. */
-export async function restoreTaskState(
-  kafka: Kafka,
-  changelog: string,
-  partition: number,
-  state: TaskState,
-): Promise<number> {
-  let batch: StateChange[] = [];
-  let applied = 0;
-  await readToEnd(kafka, changelog, {
-    partitions: [partition],
-    onMessage: (message) => {
-      applied += 1;
-      batch.push([
-        message.key!,
-        message.value === null ? undefined : JSON.parse(message.value.toString()),
-      ]);
-      if (batch.length >= RESTORE_BATCH) {
-        state.restore(batch);
-        batch = [];
-      }
-    },
-  });
-  state.restore(batch);
-  return applied;
+  generation: string;
 }
 
 /**
@@ -94,10 +69,39 @@ export function createQueryTasks(options: QueryTasksOptions) {
   const tasks = new Map<number, Promise<RunningTask>>();
   let restoredRecords = 0;
 
+  // Local state is reused only by the same query, group and changelog partition.
+  const generationOf = (partition: number) =>
+    [options.groupId, topics.changelog, partition, plan.name, plan.columns.join(',')].join('/');
+
   const start = async (partition: number): Promise<RunningTask> => {
     const state = openTaskState(join(options.stateDir, `${plan.name}-${partition}`));
-    restoredRecords += await restoreTaskState(kafka, topics.changelog, partition, state);
-    return { task: createTask(plan, state.store), state };
+    const generation = generationOf(partition);
+    const report = await restoreTaskState(kafka, topics.changelog, partition, state, generation)
+      // The next chunk tries again; the files stay, with the checkpoint of what was applied.
+      .catch(async (error: unknown) => {
+        await state.close();
+        throw error;
+      });
+    restoredRecords += report.records;
+    options.onRestore?.(report);
+    return { task: createTask(plan, state.store), state, generation };
+  };
+
+  /** Where the chunk's changelog records landed, so the local state knows what it reflects. */
+  const checkpointAfter = (
+    running: RunningTask,
+    partition: number,
+    written: RecordMetadata[],
+  ): StateCheckpoint | null | undefined => {
+    const changes = running.state.pending().length;
+    if (changes === 0) return undefined;
+    const landed = written.find(
+      (meta) => meta.topicName === topics.changelog && meta.partition === partition,
+    );
+    // Unknown position: drop the checkpoint, so the next start rebuilds rather than guesses.
+    if (landed?.baseOffset === undefined) return null;
+    const next = BigInt(landed.baseOffset) + BigInt(changes);
+    return { generation: running.generation, changelogOffset: next.toString(), writtenAt: now() };
   };
 
   const taskOf = (partition: number) => {
@@ -220,10 +224,21 @@ export function createQueryTasks(options: QueryTasksOptions) {
       );
       return [...changes, ...watermark];
     },
-    onChunkEnd: async (_topic: string, partition: number, committed: boolean): Promise<void> => {
+    onChunkEnd: async (
+      _topic: string,
+      partition: number,
+      committed: boolean,
+      written: RecordMetadata[],
+    ): Promise<void> => {
       const running = await tasks.get(partition)?.catch(() => undefined);
-      if (committed) running?.state.commit();
-      else running?.state.rollback();
+      if (running === undefined) return;
+      if (committed) return running.state.commit(checkpointAfter(running, partition, written));
+      // A failed commit may still have committed on the broker (the answer was lost). The next
+      // chunk restores the task from its checkpoint instead: the changelog tail holds the
+      // chunk's changes exactly if Kafka committed them.
+      running.state.rollback();
+      tasks.delete(partition);
+      await running.state.close();
     },
     /** Partitions that moved away take their state with them; it is rebuilt if they return. */
     onAssignment: (assignment: Record<string, number[]>, inputTopic: string) => {

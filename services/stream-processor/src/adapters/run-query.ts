@@ -1,14 +1,20 @@
 import { join } from 'node:path';
-import { ensureTopics, runExactlyOncePipeline, toConsumedMessage } from '@scale-models/kafka';
+import {
+  ensureTopics,
+  keepConsumerRunning,
+  runExactlyOncePipeline,
+  toConsumedMessage,
+} from '@scale-models/kafka';
 import type { OutputMessage } from '@scale-models/kafka';
 import { Partitioners } from 'kafkajs';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, RecordMetadata } from 'kafkajs';
 import type { QueryPlan } from '../domain/query-plan.ts';
 import { InputError } from '@scale-models/errors';
 import { stageCount, stagePlan, tableSources } from '../domain/stages.ts';
 import { copartitionedAssigner } from './copartitioned-assigner.ts';
 import { createQueryTasks } from './query-tasks.ts';
 import type { QueryTasks } from './query-tasks.ts';
+import type { RestoreReport } from './restore-task-state.ts';
 import { stageTopics } from './topics.ts';
 import type { QueryTopics } from './topics.ts';
 
@@ -25,6 +31,7 @@ export interface RunQueryOptions {
   groupId: string;
   maxMessagesPerTransaction?: number;
   now?: () => number;
+  onRestore?: (report: RestoreReport) => void;
 }
 
 export interface RunningQuery {
@@ -134,7 +141,7 @@ async function runAtLeastOnce(options: RunQueryOptions, tasks: QueryTasks, input
   await consumer.connect();
   await consumer.subscribe({ topics: inputs, fromBeginning: true });
   const size = options.maxMessagesPerTransaction ?? 500;
-  await consumer.run({
+  const stopRestarting = await keepConsumerRunning(consumer, {
     autoCommit: false,
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {
@@ -143,6 +150,7 @@ async function runAtLeastOnce(options: RunQueryOptions, tasks: QueryTasks, input
         if (!payload.isRunning() || payload.isStale()) return;
         const chunk = batch.messages.slice(start, start + size);
         const outputs: OutputMessage[] = [];
+        let written: RecordMetadata[] = [];
         for (const message of chunk) {
           outputs.push(
             ...(await tasks.transform(toConsumedMessage(batch.topic, batch.partition, message))),
@@ -150,12 +158,12 @@ async function runAtLeastOnce(options: RunQueryOptions, tasks: QueryTasks, input
         }
         outputs.push(...(await tasks.flushChunk(batch.topic, batch.partition)));
         if (outputs.length > 0) {
-          await producer.sendBatch({
+          written = await producer.sendBatch({
             topicMessages: outputs.map(({ topic, ...message }) => ({ topic, messages: [message] })),
             acks: -1,
           });
         }
-        await tasks.onChunkEnd(batch.topic, batch.partition, true);
+        await tasks.onChunkEnd(batch.topic, batch.partition, true, written);
         const last = chunk.at(-1)!.offset;
         payload.resolveOffset(last);
         await consumer.commitOffsets([
@@ -170,6 +178,7 @@ async function runAtLeastOnce(options: RunQueryOptions, tasks: QueryTasks, input
     },
   });
   return async () => {
+    stopRestarting();
     await consumer.disconnect();
     await producer.disconnect();
   };

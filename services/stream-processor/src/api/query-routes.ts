@@ -1,3 +1,4 @@
+import { InputError } from '@scale-models/errors';
 import type { Authenticate } from './authenticate.ts';
 import { Type } from '@scale-models/service-kit';
 import type { RoutePlugin } from '@scale-models/service-kit';
@@ -99,6 +100,12 @@ export function queryRoutes(queries: QueryManager, authenticate: Authenticate): 
         schema: {
           summary: 'Pull query: the latest committed result per window and key',
           params: QueryName,
+          querystring: Type.Object({
+            store: Type.Union([Type.Literal('redis'), Type.Literal('postgres')], {
+              default: 'redis',
+              description: 'the live view in Redis, or the PostgreSQL sink',
+            }),
+          }),
           response: {
             200: Type.Object({
               columns: Type.Array(Type.String()),
@@ -109,7 +116,16 @@ export function queryRoutes(queries: QueryManager, authenticate: Authenticate): 
       },
       async (request) => {
         const query = queries.get(request.params.name);
-        return { columns: query.columns, rows: await query.view.rows() };
+        if (request.query.store === 'redis') {
+          return { columns: query.columns, rows: await query.view.rows() };
+        }
+        if (query.sink === undefined) {
+          throw new InputError(
+            'results.no_postgres_sink',
+            'this service has no PostgreSQL sink: start it with PG_URL',
+          );
+        }
+        return { columns: query.columns, rows: await query.sink.rows() };
       },
     );
     app.get(

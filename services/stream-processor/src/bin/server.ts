@@ -1,6 +1,7 @@
 import { createKafka, createProducer, ensureTopics } from '@scale-models/kafka';
 import { createRedis } from '@scale-models/redis';
 import { loadConfigOrExit, runService } from '@scale-models/service-kit';
+import { openSinkDatabase } from '../adapters/postgres-sink.ts';
 import { createQueryManager } from '../adapters/query-manager.ts';
 import { buildApp } from '../app.ts';
 import { ConfigSchema } from '../config.ts';
@@ -24,6 +25,7 @@ const redis = createRedis(config.REDIS_URL, {
 const producer = createProducer(kafka, { source: '/stream-processor/ingest' });
 const admin = kafka.admin();
 await admin.connect();
+const pool = config.PG_URL === undefined ? undefined : await openSinkDatabase(config.PG_URL);
 const queries = createQueryManager({
   kafka,
   redis: redis.redis,
@@ -35,6 +37,7 @@ const queries = createQueryManager({
   },
   mode: config.DELIVERY,
   stateDir: config.STATE_DIR,
+  pool,
 });
 await queries.redeployAll();
 
@@ -46,6 +49,7 @@ const app = buildApp({
   ready: {
     kafka: async () => void (await admin.describeCluster()),
     redis: redis.ready,
+    ...(pool && { postgres: async () => void (await pool.query('SELECT 1')) }),
   },
   logger: { level: config.LOG_LEVEL },
 });
@@ -56,5 +60,6 @@ await runService(app, {
     { name: 'kafka producer', close: () => producer.disconnect() },
     { name: 'kafka admin', close: () => admin.disconnect() },
     { name: 'redis', close: () => redis.close() },
+    ...(pool ? [{ name: 'postgres', close: () => pool.end() }] : []),
   ],
 });

@@ -5,10 +5,18 @@ import { createProducer, ensureTopics } from '@scale-models/kafka';
 import { createRedis } from '@scale-models/redis';
 import type { RedisHandle } from '@scale-models/redis';
 import type { ServiceApp } from '@scale-models/service-kit';
-import { eventually, redis as redisServer, uniqueName } from '@scale-models/testkit';
+import {
+  createTestDatabase,
+  eventually,
+  redis as redisServer,
+  uniqueName,
+} from '@scale-models/testkit';
+import type { TestDatabase } from '@scale-models/testkit';
+import type pg from 'pg';
 import type { Kafka } from 'kafkajs';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSinkDatabase } from '../../src/adapters/postgres-sink.ts';
 import { createQueryManager } from '../../src/adapters/query-manager.ts';
 import type { QueryManager } from '../../src/adapters/query-manager.ts';
 import { buildApp } from '../../src/app.ts';
@@ -25,9 +33,13 @@ let queries: QueryManager;
 let app: ServiceApp;
 let producer: ReturnType<typeof createProducer>;
 let url: string;
+let database: TestDatabase;
+let pool: pg.Pool;
 
 beforeAll(async () => {
   ({ kafka } = await testKafka());
+  database = await createTestDatabase('sp_api');
+  pool = await openSinkDatabase(database.url);
   const clicks = uniqueName('sp_api_clicks');
   await ensureTopics(kafka, [{ topic: clicks, partitions: 2 }]);
   // A key prefix of its own: this file never touches anyone else's Redis keys.
@@ -41,6 +53,7 @@ beforeAll(async () => {
     plan: { allowedLatenessMs: 0, outOfOrdernessMs: 0, idleTimeoutMs: 1e12 },
     mode: 'exactly-once',
     stateDir: mkdtempSync(join(tmpdir(), 'sp-api-')),
+    pool,
   });
   producer = createProducer(kafka, { source: '/stream-processor/test' });
   app = buildApp({
@@ -59,6 +72,8 @@ afterAll(async () => {
   await queries.stopAll();
   await producer.disconnect();
   await redis.close();
+  await pool.end();
+  await database.drop();
 });
 
 const deploy = (sql: string, apiKey = API_KEY) =>
@@ -128,6 +143,43 @@ describe('the query API', () => {
     const keyless = await register(`CREATE TABLE ${name}_2 (page STRING) WITH (topic = 'pages')`);
     expect(keyless.statusCode).toBe(400);
     expect(keyless.json()).toMatchObject({ code: 'sql.table_key', line: 1, column: 1 });
+  });
+
+  it('refuses a pull from PostgreSQL when the service runs without a sink', async () => {
+    const clicks = uniqueName('sp_api_nosink');
+    await ensureTopics(kafka, [{ topic: clicks, partitions: 1 }]);
+    const withoutSink = createQueryManager({
+      kafka,
+      redis: redis.redis,
+      catalog: serviceCatalog({ clicks }),
+      plan: { allowedLatenessMs: 0, outOfOrdernessMs: 0, idleTimeoutMs: 1e12 },
+      mode: 'exactly-once',
+      stateDir: mkdtempSync(join(tmpdir(), 'sp-api-')),
+    });
+    const bare = buildApp({
+      queries: withoutSink,
+      producer,
+      clicks: clickRecorded(),
+      apiKeys: [API_KEY],
+      ready: { kafka: () => Promise.resolve(), redis: redis.ready },
+      logger: { level: 'warn' },
+    });
+    try {
+      const name = uniqueName('nosink');
+      const created = await bare.inject({
+        method: 'POST',
+        url: '/queries',
+        headers: { 'x-api-key': API_KEY },
+        payload: { sql: `CREATE STREAM ${name} AS SELECT user FROM clicks` },
+      });
+      expect(created.statusCode).toBe(201);
+      const pulled = await bare.inject({ url: `/queries/${name}/results?store=postgres` });
+      expect(pulled.statusCode).toBe(400);
+      expect(pulled.json()).toMatchObject({ code: 'results.no_postgres_sink' });
+    } finally {
+      await bare.close();
+      await withoutSink.stopAll();
+    }
   });
 
   it('refuses invalid clicks before they reach Kafka', async () => {
@@ -200,6 +252,25 @@ describe('the query API', () => {
       await browser.close();
     }
     expect(await pulled()).toMatchObject({ clicks: 2, spent: 12 });
+    // The same pull query served from the PostgreSQL sink.
+    const fromPostgres = async () => {
+      const response = await app.inject({
+        method: 'GET',
+        url: `/queries/${name}/results?store=postgres`,
+      });
+      return response
+        .json<{ rows: { row: Record<string, unknown> }[] }>()
+        .rows.find((r) => r.row.user === user)?.row;
+    };
+    await eventually(
+      async () => expect(await fromPostgres()).toMatchObject({ clicks: 2, spent: 12 }),
+      { timeoutMs: 30_000 },
+    );
+    const unknownStore = await app.inject({
+      method: 'GET',
+      url: `/queries/${name}/results?store=mysql`,
+    });
+    expect(unknownStore.statusCode).toBe(400);
 
     const removed = await app.inject({
       method: 'DELETE',

@@ -37,6 +37,7 @@ describe('exactly-once windows on Kafka', () => {
     const topics = queryTopics(query);
     const folder = mkdtempSync(join(tmpdir(), 'sp-eos-'));
     const progress = join(folder, 'progress.txt');
+    const restores = join(folder, 'restores.jsonl');
     const decoded = () => (existsSync(progress) ? readFileSync(progress, 'utf8').length / 2 : 0);
     const env = {
       BROKERS: brokers.join(','),
@@ -49,6 +50,7 @@ describe('exactly-once windows on Kafka', () => {
       MODE: 'exactly-once',
       CHUNK: '40',
       WORK_MS: '4',
+      RESTORE_FILE: restores,
     };
 
     const doomed = startFixture('query-process', env);
@@ -57,6 +59,7 @@ describe('exactly-once windows on Kafka', () => {
     doomed.process.kill('SIGKILL');
     await doomed.exited;
     expect(decoded()).toBeLessThan(messages.length);
+    const restoredBefore = readFileSync(restores, 'utf8').split('\n').filter(Boolean).length;
 
     // The successor restores state from the changelog and carries on from the committed offsets.
     const successor = startFixture('query-process', { ...env, WORK_MS: '0' });
@@ -87,6 +90,17 @@ describe('exactly-once windows on Kafka', () => {
     );
     // The successor redid the killed task's uncommitted chunk.
     expect(decoded()).toBeGreaterThan(messages.length);
+    // It reused the killed task's local LMDB state (same folder), replaying only the changelog
+    // beyond its checkpoint: what the open transaction had changed was never in it.
+    const successorRestores = readFileSync(restores, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .slice(restoredBefore)
+      .map((line) => JSON.parse(line) as { kind: string; reason?: string });
+    expect(successorRestores.some((report) => report.kind === 'incremental')).toBe(true);
+    for (const report of successorRestores.filter((r) => r.kind === 'full')) {
+      expect(report.reason).toBe('no local state');
+    }
   });
 
   it('a rebalance while windows are open moves state through the changelog: same results', async () => {

@@ -43,6 +43,27 @@ describe('task state on LMDB', () => {
     await state.close();
   });
 
+  it('keeps committed state with its checkpoint across a reopen; clear wipes both', async () => {
+    const path = folder();
+    const first = openTaskState(path);
+    first.store.put('count', 1);
+    first.commit({ generation: 'g', changelogOffset: '7', writtenAt: 1 });
+    first.store.put('count', 2);
+    first.commit(); // no checkpoint given: the old one stays
+    first.store.put('uncommitted', true);
+    await first.close();
+
+    const second = openTaskState(path);
+    expect(second.store.range('', '~')).toEqual([['count', 2]]);
+    expect(second.checkpoint()).toEqual({ generation: 'g', changelogOffset: '7', writtenAt: 1 });
+    second.store.put('count', 3);
+    second.commit(null); // position unknown: the checkpoint is dropped with the commit
+    expect(second.checkpoint()).toBeUndefined();
+    second.clear();
+    expect(second.store.range('', '~')).toEqual([]);
+    await second.close();
+  });
+
   it('holds more state than the heap: 300 MB of state in a process limited to a 64 MB heap', () => {
     const script = fileURLToPath(new URL('../fixtures/big-state.ts', import.meta.url));
     const child = spawnSync(process.execPath, ['--max-old-space-size=64', script, folder()], {

@@ -1,8 +1,8 @@
-import type { CircuitBreaker } from './circuit-breaker.ts';
 import type { Random } from '@scale-models/seeded-random';
+import { sampleBeta } from './random.ts';
+import type { BreakerState, OutcomeCounts } from './routing-memory.ts';
 import type { RoutedPayment, RoutingRule } from './routing-rules.ts';
 import { ruleMatches } from './routing-rules.ts';
-import type { SuccessRates } from './success-rates.ts';
 
 export interface PspProfile {
   name: string;
@@ -34,10 +34,11 @@ export interface RouteInputs {
   payment: RoutedPayment;
   psps: readonly PspProfile[];
   rules: readonly RoutingRule[];
-  rates: SuccessRates;
-  breakers: ReadonlyMap<string, CircuitBreaker>;
+  /** Each PSP's recent outcomes in the payment's segment (none: no data yet). */
+  counts: ReadonlyMap<string, OutcomeCounts>;
+  /** Each PSP's breaker (none: closed). */
+  breakers: ReadonlyMap<string, BreakerState>;
   strategy: RoutingStrategy;
-  now: number;
   random: Random;
 }
 
@@ -59,7 +60,10 @@ export function chooseRoute(inputs: RouteInputs): RoutePlan {
   const candidates = eligible.map((psp): RouteCandidate => {
     const fee = feeOf(psp, payment.amount);
     if (strategy === 'static') return { psp: psp.name, fee, score: -fee };
-    const sampledRate = inputs.rates.sample(payment, psp.name, inputs.random);
+    // Thompson sampling: a plausible approval rate drawn from Beta(1 + approved, 1 + declined),
+    // so a PSP with little data still wins now and then (exploration).
+    const { approved, declined } = inputs.counts.get(psp.name) ?? { approved: 0, declined: 0 };
+    const sampledRate = sampleBeta(1 + approved, 1 + declined, inputs.random);
     return { psp: psp.name, fee, sampledRate, score: sampledRate * (payment.amount - fee) };
   });
   candidates.sort((a, b) => b.score - a.score);
@@ -75,7 +79,7 @@ export function chooseRoute(inputs: RouteInputs): RoutePlan {
 }
 
 function eligiblePsps(inputs: RouteInputs, reasons: string[]): PspProfile[] {
-  const { payment, now } = inputs;
+  const { payment } = inputs;
   const matching = inputs.rules.filter((rule) => ruleMatches(rule, payment));
   return inputs.psps.filter((psp) => {
     if (!psp.currencies.includes(payment.currency) || !psp.brands.includes(payment.brand)) {
@@ -91,7 +95,7 @@ function eligiblePsps(inputs: RouteInputs, reasons: string[]): PspProfile[] {
       reasons.push(`${psp.name}: excluded by rule ${blocking.name}`);
       return false;
     }
-    if (inputs.breakers.get(psp.name)?.state(now) === 'open') {
+    if (inputs.breakers.get(psp.name) === 'open') {
       reasons.push(`${psp.name}: circuit open`);
       return false;
     }

@@ -1,0 +1,174 @@
+import type pg from 'pg';
+import type { PaymentEventName } from '../contracts.ts';
+import { authorizeTransfer, captureTransfer } from '../domain/ledger.ts';
+import type { Transfer } from '../domain/ledger.ts';
+import type { PaymentStatus } from '../domain/payment-status.ts';
+import type { AttemptOutcome } from '../domain/routing/decline.ts';
+import type { PaymentDeps } from './payment-deps.ts';
+import type { PaymentRow, PaymentView, RoutingTrace } from './payment-view.ts';
+import { viewOf } from './payment-view.ts';
+import { outboxEventOf, paymentRef, transferId } from './payment-writes.ts';
+
+export interface FinishedAttempt {
+  attemptId: string;
+  psp: string;
+  outcome: AttemptOutcome;
+  latencyMs: number | null;
+}
+
+/** A move of the payment, with the columns it sets (the SQL function's `p_steps`). */
+interface Step {
+  status: PaymentStatus;
+  psp?: string;
+  pspChargeId?: string;
+  declineCode?: string;
+  routing?: RoutingTrace;
+  capturedAmount?: number;
+}
+
+/** An attempt's answer as payment_attempts stores it. */
+export function attemptFields(
+  attemptId: string,
+  outcome: AttemptOutcome,
+  latencyMs: number | null,
+) {
+  return {
+    id: attemptId,
+    status: outcome.kind === 'unavailable' ? 'soft_decline' : outcome.kind,
+    declineCode:
+      'code' in outcome ? outcome.code : outcome.kind === 'unavailable' ? 'psp_unavailable' : null,
+    pspChargeId: outcome.kind === 'approved' ? outcome.pspChargeId : null,
+    latencyMs,
+  };
+}
+
+export async function recordAttempt(
+  client: Pick<pg.Pool, 'query'>,
+  attemptId: string,
+  outcome: AttemptOutcome,
+  latencyMs: number | null,
+) {
+  const attempt = attemptFields(attemptId, outcome, latencyMs);
+  await client.query(
+    `UPDATE payment_attempts SET status = $2, decline_code = $3, psp_charge_id = $4, latency_ms = coalesce($5, latency_ms)
+     WHERE id = $1`,
+    [attempt.id, attempt.status, attempt.declineCode, attempt.pspChargeId, attempt.latencyMs],
+  );
+}
+
+/**
+ * Commits an attempt's final outcome: approved (authorize, and capture when automatic, with
+ * their ledger transfers and events) or declined. When the recovery job got there first, its
+ * result stands and is returned.
+ */
+export function finishAttempt(
+  deps: PaymentDeps,
+  row: PaymentRow,
+  attempt: FinishedAttempt,
+  trace?: RoutingTrace,
+): Promise<PaymentView> {
+  const { outcome, psp } = attempt;
+  const routing = trace ?? row.routing;
+  const recorded = attemptFields(attempt.attemptId, outcome, attempt.latencyMs);
+  if (outcome.kind !== 'approved') {
+    const declineCode = 'code' in outcome ? outcome.code : outcome.kind;
+    return finishPayment(deps, row, recorded, [{ status: 'declined', psp, declineCode, routing }]);
+  }
+  const steps: Step[] = [{ status: 'authorized', psp, pspChargeId: outcome.pspChargeId, routing }];
+  if (row.capture_method === 'automatic') {
+    steps.push({ status: 'captured', capturedAmount: Number(row.amount) });
+  }
+  return finishPayment(deps, row, recorded, steps, attempt.attemptId);
+}
+
+/** No PSP approved: declined with the last soft decline, else failed (nothing answered). */
+export function finishExhausted(
+  deps: PaymentDeps,
+  row: PaymentRow,
+  last: FinishedAttempt | undefined,
+  trace?: RoutingTrace,
+) {
+  if (last?.outcome.kind === 'soft_decline') return finishAttempt(deps, row, last, trace);
+  const declineCode = last?.outcome.kind === 'timeout' ? 'psp_timeout' : 'no_psp_available';
+  return finishPayment(deps, row, undefined, [
+    { status: 'failed', declineCode, routing: trace ?? row.routing },
+  ]);
+}
+
+/** Declined before any PSP call (fraud). */
+export function finishDeclined(
+  deps: PaymentDeps,
+  row: PaymentRow,
+  declineCode: string,
+  routing: RoutingTrace,
+) {
+  return finishPayment(deps, row, undefined, [{ status: 'declined', declineCode, routing }]);
+}
+
+const EVENT_OF: Partial<Record<PaymentStatus, PaymentEventName>> = {
+  authorized: 'authorized',
+  captured: 'captured',
+  declined: 'declined',
+  failed: 'failed',
+};
+
+/**
+ * One round trip (the SQL function `finish_payment`, migrations/0002): the attempt's answer,
+ * the payment's moves, the settleable capture, the ledger transfers and one outbox event per
+ * move, in one transaction. Events and transfers are computed here from the row as each move
+ * leaves it.
+ */
+async function finishPayment(
+  deps: PaymentDeps,
+  row: PaymentRow,
+  attempt: ReturnType<typeof attemptFields> | undefined,
+  steps: Step[],
+  captureOperationId?: string,
+): Promise<PaymentView> {
+  const transfers: Transfer[] = [];
+  const events = [];
+  let after = row;
+  for (const step of steps) {
+    after = rowAfter(after, step);
+    const amount = Number(after.amount);
+    if (step.status === 'authorized') {
+      transfers.push(authorizeTransfer(transferId(row.id, 'authorize'), paymentRef(after), amount));
+    }
+    if (step.status === 'captured') {
+      transfers.push(
+        captureTransfer(transferId(row.id, 'capture'), paymentRef(after), amount, amount),
+      );
+    }
+    const moved = step.status === 'authorized' || step.status === 'captured' ? amount : 0;
+    events.push(outboxEventOf(after, EVENT_OF[step.status]!, moved));
+  }
+  const operation =
+    captureOperationId === undefined || after.status !== 'captured'
+      ? null
+      : { id: captureOperationId, kind: 'capture', amount: Number(after.captured_amount) };
+  const { rows } = await deps.pool.query<PaymentRow>({
+    name: 'finish_payment',
+    text: 'SELECT * FROM finish_payment($1, $2::jsonb, $3::jsonb, $4::jsonb, $5::jsonb, $6::jsonb)',
+    values: [
+      row.id,
+      attempt === undefined ? null : JSON.stringify(attempt),
+      JSON.stringify(steps),
+      operation === null ? null : JSON.stringify(operation),
+      await deps.ledger.prepare(transfers),
+      JSON.stringify(events),
+    ],
+  });
+  return viewOf(rows[0]!);
+}
+
+function rowAfter(row: PaymentRow, step: Step): PaymentRow {
+  return {
+    ...row,
+    status: step.status,
+    psp: step.psp ?? row.psp,
+    psp_charge_id: step.pspChargeId ?? row.psp_charge_id,
+    decline_code: step.declineCode ?? row.decline_code,
+    captured_amount:
+      step.capturedAmount === undefined ? row.captured_amount : String(step.capturedAmount),
+  };
+}
