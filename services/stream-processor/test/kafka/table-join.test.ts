@@ -44,7 +44,11 @@ async function createTable(partitions: number): Promise<string> {
 }
 
 async function fillTable(topic: string): Promise<void> {
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true, // a retried request must not write the table twice (see `produce`)
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   await producer.send({
     topic,

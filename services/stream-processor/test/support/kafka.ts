@@ -20,7 +20,10 @@ export async function produce(
   topic: string,
   messages: ClickMessage[],
 ): Promise<void> {
-  const producer = kafka.producer();
+  // Idempotent: kafkajs retries a failed produce request whole, partitions the broker already
+  // appended included (a topic just created answers NOT_LEADER for a while); a plain producer
+  // then writes those partitions twice, and a test's input is no longer what it expects.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   await producer.send({ topic, messages });
   await producer.disconnect();
