@@ -1,4 +1,11 @@
-import type { EachBatchPayload, IHeaders, Kafka, KafkaMessage, RecordMetadata } from 'kafkajs';
+import type {
+  EachBatchPayload,
+  IHeaders,
+  Kafka,
+  KafkaMessage,
+  PartitionAssigner,
+  RecordMetadata,
+} from 'kafkajs';
 import { toConsumedMessage } from './consumed-message.ts';
 import { keepConsumerRunning } from './keep-consumer-running.ts';
 import type { ConsumedMessage } from './consumed-message.ts';
@@ -49,6 +56,8 @@ export interface PipelineOptions {
   /** Inputs per transaction; smaller means less redone work after a crash. Default 100. */
   maxMessagesPerTransaction?: number;
   fromBeginning?: boolean;
+  /** How the group spreads partitions over members; default kafkajs' round robin. */
+  partitionAssigners?: PartitionAssigner[];
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   maxWaitTimeMs?: number;
@@ -75,6 +84,7 @@ export async function runExactlyOncePipeline(options: PipelineOptions): Promise<
     heartbeatInterval: options.heartbeatIntervalMs ?? 1_000,
     maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
     allowAutoTopicCreation: false,
+    ...(options.partitionAssigners && { partitionAssigners: options.partitionAssigners }),
   });
   const { onAssignment } = options;
   if (onAssignment !== undefined) {
@@ -106,6 +116,9 @@ async function processBatch(
 ): Promise<void> {
   const { batch } = payload;
   const size = options.maxMessagesPerTransaction ?? 100;
+  // Connecting this partition's producer (InitProducerId) fences a predecessor and lets its
+  // last transaction finish before `transform` reads anything that transaction wrote.
+  await producers.get(batch.topic, batch.partition);
   for (let start = 0; start < batch.messages.length; start += size) {
     if (!payload.isRunning() || payload.isStale()) return;
     const chunk = batch.messages.slice(start, start + size);

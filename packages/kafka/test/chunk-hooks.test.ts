@@ -14,7 +14,9 @@ describe('exactly-once pipeline chunk hooks', () => {
   it('commits flushChunk outputs with their chunk, reports commits, aborts and assignments', async () => {
     const input = await createTopic(kafka, 'hooks_in', 2);
     const output = await createTopic(kafka, 'hooks_out', 2);
-    const producer = kafka.producer();
+    // Idempotent: kafkajs retries a failed request whole, so a plain producer may write a
+    // partition the broker had already appended twice (NOT_LEADER on a topic just created).
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     await producer.send({
       topic: input,

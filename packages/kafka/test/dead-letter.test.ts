@@ -15,7 +15,9 @@ describe('dead-letter topic', () => {
   it('receives a poison message after exactly N attempts, and later messages still flow', async () => {
     const topic = await createTopic(kafka, 'dlq_source', 1);
     const groupId = uniqueName('dlq_group');
-    const producer = kafka.producer();
+    // Idempotent: kafkajs retries a failed request whole, so a plain producer may write a
+    // partition the broker had already appended twice (NOT_LEADER on a topic just created).
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     await producer.send({
       topic,

@@ -22,7 +22,9 @@ beforeAll(async () => {
 });
 
 async function produceNumbers(topic: string, count: number): Promise<void> {
-  const producer = kafka.producer();
+  // Idempotent: kafkajs retries a failed request whole, so a plain producer may write a
+  // partition the broker had already appended twice (NOT_LEADER on a topic just created).
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   await producer.send({
     topic,

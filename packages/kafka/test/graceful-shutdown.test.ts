@@ -37,7 +37,9 @@ describe('graceful shutdown on SIGTERM', () => {
     const topic = await createTopic(kafka, 'sigterm', 3);
     const group = uniqueName('sigterm_group');
     const file = join(mkdtempSync(join(tmpdir(), 'sigterm-')), 'processed.txt');
-    const producer = kafka.producer();
+    // Idempotent: kafkajs retries a failed request whole, so a plain producer may write a
+    // partition the broker had already appended twice (NOT_LEADER on a topic just created).
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     await producer.send({
       topic,

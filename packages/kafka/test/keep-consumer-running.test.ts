@@ -13,7 +13,9 @@ beforeAll(async () => {
 
 it('runs a consumer again after kafkajs gave up on it (a crash it would not restart)', async () => {
   const topic = await createTopic(kafka, 'keep_running', 1);
-  const producer = kafka.producer();
+  // Idempotent: kafkajs retries a failed request whole, so a plain producer may write a
+  // partition the broker had already appended twice (NOT_LEADER on a topic just created).
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   await producer.send({ topic, messages: [{ value: 'only' }] });
   await producer.disconnect();

@@ -11,7 +11,9 @@ beforeAll(async () => {
 
 it('reads only the tail beyond startOffsets, and nothing when a partition starts at its end', async () => {
   const topic = await createTopic(kafka, 'tail', 2);
-  const producer = kafka.producer();
+  // Idempotent: kafkajs retries a failed request whole, so a plain producer may write a
+  // partition the broker had already appended twice (NOT_LEADER on a topic just created).
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   await producer.send({
     topic,

@@ -71,7 +71,9 @@ describe('consumer-group rebalance', () => {
 });
 
 async function produce(kafka: Kafka, topic: string, prefix: string, count: number): Promise<void> {
-  const producer = kafka.producer();
+  // Idempotent: kafkajs retries a failed request whole, so a plain producer may write a
+  // partition the broker had already appended twice (NOT_LEADER on a topic just created).
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   await producer.send({
     topic,

@@ -13,6 +13,7 @@ export function serviceCatalog(topics: { clicks?: string; nexmark?: string } = {
       kind: 'stream',
       topic: topics.clicks ?? CLICKS_TOPIC,
       timestamp: 'ts',
+      key: 'user',
       columns: {
         user: 'string',
         page: 'string',

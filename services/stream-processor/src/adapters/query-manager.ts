@@ -3,7 +3,8 @@ import { ConflictError, InputError, NotFoundError } from '@scale-models/errors';
 import type { Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
-import type { Catalog } from '../sql/catalog.ts';
+import type { Catalog, SourceSchema } from '../sql/catalog.ts';
+import { defineTable } from '../sql/define-table.ts';
 import { planQuery } from '../sql/plan-query.ts';
 import type { PlanOptions } from '../sql/plan-query.ts';
 import { startLiveView } from './live-view.ts';
@@ -39,6 +40,7 @@ export interface QueryManagerOptions {
 }
 
 const REGISTRY = 'queries';
+const TABLES = 'stream-processor:tables';
 
 /**
  * Deployed continuous queries. `CREATE STREAM name AS SELECT …` plans (refused with a position
@@ -106,7 +108,24 @@ export function createQueryManager(options: QueryManagerOptions) {
     return deployed;
   };
 
+  const addTable = (sql: string): SourceSchema => {
+    const table = defineTable(sql);
+    const name = table.name.toLowerCase();
+    if (options.catalog.has(name)) {
+      throw new ConflictError('table.exists', `a stream or table named ${name} exists`);
+    }
+    options.catalog.set(name, table);
+    return table;
+  };
+
   return {
+    /** `CREATE TABLE … WITH (topic = …)`: queries deployed from now on may JOIN it. */
+    async registerTable(sql: string): Promise<SourceSchema> {
+      const table = addTable(sql);
+      await options.redis.hset(TABLES, table.name.toLowerCase(), sql);
+      return table;
+    },
+    tables: () => [...options.catalog.values()].filter(({ kind }) => kind === 'table'),
     async deploy(sql: string): Promise<DeployedQuery> {
       const deployed = await start(sql);
       await options.redis.hset(REGISTRY, deployed.name, sql);
@@ -114,6 +133,7 @@ export function createQueryManager(options: QueryManagerOptions) {
     },
     /** At boot: every query recorded in the registry runs again. */
     async redeployAll(): Promise<void> {
+      for (const sql of Object.values(await options.redis.hgetall(TABLES))) addTable(sql);
       for (const sql of Object.values(await options.redis.hgetall(REGISTRY))) await start(sql);
     },
     get(name: string): DeployedQuery {

@@ -9,10 +9,16 @@ import type { ConsumedMessage, OutputMessage } from '@scale-models/kafka';
 import type { Kafka, RecordMetadata } from 'kafkajs';
 import { InputError } from '@scale-models/errors';
 import type { QueryPlan } from '../domain/query-plan.ts';
+import { tableSources } from '../domain/stages.ts';
 import { createTask } from '../domain/task.ts';
 import type { Task, TaskOutput } from '../domain/task.ts';
 import type { StateCheckpoint } from '../domain/restore-plan.ts';
 import { openTaskState } from './lmdb-state.ts';
+import {
+  readRepartitioned,
+  repartitionedRecord,
+  watermarkMessages,
+} from './repartition-messages.ts';
 import type { TaskState } from './lmdb-state.ts';
 import { restoreTaskState } from './restore-task-state.ts';
 import type { RestoreReport } from './restore-task-state.ts';
@@ -26,8 +32,24 @@ export interface QueryTasksOptions {
   stateDir: string;
   groupId: string;
   now?: () => number;
+  /**
+   * Exactly-once: each task keeps the next input offset in its state, committed with it, and
+   * skips inputs its state already holds. kafkajs fetches a group's offsets without KIP-447's
+   * "stable" flag, so right after a rebalance or restart they may lag the last transaction.
+   */
+  skipApplied?: boolean;
+  /** Set when the plan is cut into stages by repartitions (see `stagePlan`). */
+  stage?: StageWiring;
   /** Told how each task's state was restored (tail only, or rebuilt and why). */
   onRestore?: (report: RestoreReport) => void;
+}
+
+/** Where one stage of a repartitioned plan reads and writes. */
+export interface StageWiring {
+  /** Stages after the first read a repartition topic, not the query's input. */
+  readsRepartitioned: boolean;
+  /** All stages but the last send their records to the next stage's repartition topic. */
+  next?: { topic: string; partitions: number };
 }
 
 interface RunningTask {
@@ -92,8 +114,13 @@ export function createQueryTasks(options: QueryTasksOptions) {
     return running;
   };
 
-  const toMessages = (outputs: TaskOutput[]): OutputMessage[] =>
+  const { next } = options.stage ?? {};
+  const tables = new Map(tableSources(plan).map((table) => [table.topic, table]));
+  const toMessages = (outputs: TaskOutput[], partition: number): OutputMessage[] =>
     outputs.map((output) => {
+      if (next !== undefined && output.kind === 'result') {
+        return repartitionedRecord(next.topic, partition, output.record);
+      }
       const key = plan.resultKey(output.record);
       const isLate = output.kind === 'late';
       const event = createCloudEvent({
@@ -132,9 +159,39 @@ export function createQueryTasks(options: QueryTasksOptions) {
     },
   });
 
+  /** Whether the task's state already holds this input; records it as held. */
+  const alreadyApplied = (state: TaskState, message: ConsumedMessage): boolean => {
+    const key = `task|next-offset|${message.topic}`;
+    const next = state.store.get(key) as string | undefined;
+    if (next !== undefined && BigInt(message.offset) < BigInt(next)) return true;
+    state.store.put(key, (BigInt(message.offset) + 1n).toString());
+    return false;
+  };
+
   return {
     transform: async (message: ConsumedMessage): Promise<OutputMessage[]> => {
-      const { task } = await taskOf(message.partition);
+      const { task, state } = await taskOf(message.partition);
+      if (options.skipApplied === true && alreadyApplied(state, message)) return [];
+      const table = tables.get(message.topic);
+      if (table !== undefined) {
+        try {
+          return toMessages(
+            task.update(table.decode(message.value, message.key)),
+            message.partition,
+          );
+        } catch (error) {
+          if (error instanceof InputError) return [deadLetter(message, error)];
+          throw error;
+        }
+      }
+      if (options.stage?.readsRepartitioned === true) {
+        const input = readRepartitioned(message.key, message.value);
+        const outputs =
+          input.kind === 'watermark'
+            ? task.observe(input.source, input.watermark, now())
+            : task.process(input.source, input.record, now());
+        return toMessages(outputs, message.partition);
+      }
       let record;
       try {
         record = plan.decode(message.value, message.key);
@@ -144,16 +201,28 @@ export function createQueryTasks(options: QueryTasksOptions) {
         throw error;
       }
       if (record === null) return [];
-      return toMessages(task.process(`${message.topic}/${message.partition}`, record, now()));
+      return toMessages(
+        task.process(`${message.topic}/${message.partition}`, record, now()),
+        message.partition,
+      );
     },
     flushChunk: async (_topic: string, partition: number): Promise<OutputMessage[]> => {
-      const { state } = await taskOf(partition);
-      return state.pending().map(([key, value]) => ({
+      const { task, state } = await taskOf(partition);
+      const changes = state.pending().map(([key, value]) => ({
         topic: topics.changelog,
         partition,
         key,
         value: value === undefined ? null : JSON.stringify(value),
       }));
+      if (next === undefined) return changes;
+      // After the chunk's records, so a downstream task never sees a watermark pass them.
+      const watermark = watermarkMessages(
+        next.topic,
+        next.partitions,
+        partition,
+        task.outputWatermark(),
+      );
+      return [...changes, ...watermark];
     },
     onChunkEnd: async (
       _topic: string,

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   ensureTopics,
   keepConsumerRunning,
@@ -8,9 +9,13 @@ import type { OutputMessage } from '@scale-models/kafka';
 import { Partitioners } from 'kafkajs';
 import type { Kafka, RecordMetadata } from 'kafkajs';
 import type { QueryPlan } from '../domain/query-plan.ts';
+import { InputError } from '@scale-models/errors';
+import { stageCount, stagePlan, tableSources } from '../domain/stages.ts';
+import { copartitionedAssigner } from './copartitioned-assigner.ts';
 import { createQueryTasks } from './query-tasks.ts';
 import type { QueryTasks } from './query-tasks.ts';
 import type { RestoreReport } from './restore-task-state.ts';
+import { stageTopics } from './topics.ts';
 import type { QueryTopics } from './topics.ts';
 
 export type DeliveryMode = 'exactly-once' | 'at-least-once';
@@ -30,6 +35,7 @@ export interface RunQueryOptions {
 }
 
 export interface RunningQuery {
+  /** The tasks of the last stage (the only one unless the plan repartitions). */
   tasks: QueryTasks;
   stop(): Promise<void>;
 }
@@ -37,36 +43,71 @@ export interface RunningQuery {
 /**
  * Deploys a query on Kafka: one task per input partition, scaled out by starting more
  * processes with the same group id (partitions and, through the changelog, state move).
+ * A plan with repartition steps runs as stages, each its own consume-transform-produce loop
+ * (group `<groupId>-stage-<k>`): stage k writes stage k+1's repartition topic in the same
+ * transactions that commit its input offsets, so every stage is exactly-once on its own.
  */
 export async function runQuery(options: RunQueryOptions): Promise<RunningQuery> {
   const { kafka, inputTopic, topics } = options;
   const partitions = await partitionCount(kafka, inputTopic);
+  const stages = Array.from({ length: stageCount(options.plan) }, (_, k) => stageTopics(topics, k));
+  const tables = tableSources(options.plan).map(({ topic }) => topic);
+  for (const table of tables) await checkCopartitioned(kafka, table, partitions);
   await ensureTopics(kafka, [
+    ...tables.map((table) => ({ topic: `${table}.dlq`, partitions })),
     { topic: topics.results, partitions },
     { topic: topics.late, partitions },
     { topic: `${inputTopic}.dlq`, partitions },
-    // Compacted: only the latest value of each state key is needed to restore.
-    { topic: topics.changelog, partitions, config: { 'cleanup.policy': 'compact' } },
+    ...stages.flatMap(({ repartition, changelog }, k) => [
+      ...(k > 0 ? [{ topic: repartition, partitions }] : []),
+      // Compacted: only the latest value of each state key is needed to restore.
+      { topic: changelog, partitions, config: { 'cleanup.policy': 'compact' } },
+    ]),
   ]);
-  const tasks = createQueryTasks(options);
-  const stopRunner =
-    options.mode === 'exactly-once'
-      ? await runTransactional(options, tasks)
-      : await runAtLeastOnce(options, tasks);
+  const running = await Promise.all(
+    stages.map(async ({ repartition, changelog }, k) => {
+      const next = stages[k + 1];
+      const stage: RunQueryOptions = {
+        ...options,
+        plan: stagePlan(options.plan, k, partitions),
+        inputTopic: k === 0 ? inputTopic : repartition,
+        topics: { ...topics, changelog },
+        stateDir: k === 0 ? options.stateDir : join(options.stateDir, `stage-${k}`),
+        groupId: k === 0 ? options.groupId : `${options.groupId}-stage-${k}`,
+      };
+      const inputs = [stage.inputTopic, ...tableSources(stage.plan).map(({ topic }) => topic)];
+      const tasks = createQueryTasks({
+        ...stage,
+        skipApplied: options.mode === 'exactly-once',
+        stage: {
+          readsRepartitioned: k > 0,
+          next: next && { topic: next.repartition, partitions },
+        },
+      });
+      const stop =
+        options.mode === 'exactly-once'
+          ? await runTransactional(stage, tasks, inputs)
+          : await runAtLeastOnce(stage, tasks, inputs);
+      return { tasks, stop };
+    }),
+  );
   return {
-    tasks,
+    tasks: running.at(-1)!.tasks,
     async stop() {
-      await stopRunner();
-      await tasks.closeAll();
+      for (const { tasks, stop } of running) {
+        await stop();
+        await tasks.closeAll();
+      }
     },
   };
 }
 
-async function runTransactional(options: RunQueryOptions, tasks: QueryTasks) {
+async function runTransactional(options: RunQueryOptions, tasks: QueryTasks, inputs: string[]) {
   const pipeline = await runExactlyOncePipeline({
     kafka: options.kafka,
     groupId: options.groupId,
-    inputTopics: [options.inputTopic],
+    inputTopics: inputs,
+    partitionAssigners: [copartitionedAssigner],
     transactionalIdPrefix: options.groupId,
     maxMessagesPerTransaction: options.maxMessagesPerTransaction ?? 500,
     sendPerChunk: true,
@@ -82,19 +123,23 @@ async function runTransactional(options: RunQueryOptions, tasks: QueryTasks) {
  * For comparison: outputs and changelog are sent, then offsets committed, with no transaction.
  * A crash between the two replays inputs into state that already counted them.
  */
-async function runAtLeastOnce(options: RunQueryOptions, tasks: QueryTasks) {
+async function runAtLeastOnce(options: RunQueryOptions, tasks: QueryTasks, inputs: string[]) {
   const { kafka, inputTopic } = options;
   const producer = kafka.producer({
     idempotent: true,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
-  const consumer = kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: 1_000 });
+  const consumer = kafka.consumer({
+    groupId: options.groupId,
+    maxWaitTimeInMs: 1_000,
+    partitionAssigners: [copartitionedAssigner],
+  });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
     tasks.onAssignment(payload.memberAssignment, inputTopic),
   );
   await producer.connect();
   await consumer.connect();
-  await consumer.subscribe({ topics: [inputTopic], fromBeginning: true });
+  await consumer.subscribe({ topics: inputs, fromBeginning: true });
   const size = options.maxMessagesPerTransaction ?? 500;
   const stopRestarting = await keepConsumerRunning(consumer, {
     autoCommit: false,
@@ -137,6 +182,17 @@ async function runAtLeastOnce(options: RunQueryOptions, tasks: QueryTasks) {
     await consumer.disconnect();
     await producer.disconnect();
   };
+}
+
+/** Partition p of a table's topic joins partition p of the stream: the counts must match. */
+async function checkCopartitioned(kafka: Kafka, table: string, partitions: number) {
+  const count = await partitionCount(kafka, table).catch(() => 0);
+  if (count !== partitions) {
+    throw new InputError(
+      'table.not_copartitioned',
+      `table topic ${table} has ${count} partitions, the stream ${partitions}: they must match`,
+    );
+  }
 }
 
 async function partitionCount(kafka: Kafka, topic: string): Promise<number> {

@@ -3,6 +3,7 @@ import type { Authenticate } from './authenticate.ts';
 import { Type } from '@scale-models/service-kit';
 import type { RoutePlugin } from '@scale-models/service-kit';
 import type { QueryManager, DeployedQuery } from '../adapters/query-manager.ts';
+import type { SourceSchema } from '../sql/catalog.ts';
 
 const QueryName = Type.Object({ name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }) });
 const QuerySummary = Type.Object({
@@ -15,6 +16,18 @@ const QuerySummary = Type.Object({
   columns: Type.Array(Type.String()),
 });
 const Row = Type.Record(Type.String(), Type.Unknown());
+const TableSummary = Type.Object({
+  name: Type.String(),
+  topic: Type.String(),
+  key: Type.Optional(Type.String()),
+  columns: Type.Record(Type.String(), Type.String()),
+});
+const tableSummary = ({ name, topic, key, columns }: SourceSchema) => ({
+  name,
+  topic,
+  key,
+  columns,
+});
 
 const summary = (query: DeployedQuery) => ({
   name: query.name,
@@ -41,6 +54,27 @@ export function queryRoutes(queries: QueryManager, authenticate: Authenticate): 
       },
       async (request, reply) =>
         reply.code(201).send(summary(await queries.deploy(request.body.sql))),
+    );
+    app.post(
+      '/tables',
+      {
+        preHandler: authenticate,
+        schema: {
+          summary:
+            "Register a table read from its own compacted topic: CREATE TABLE … WITH (topic = '…')",
+          body: Type.Object({ sql: Type.String({ minLength: 1, maxLength: 20_000 }) }),
+          response: { 201: TableSummary },
+        },
+      },
+      async (request, reply) =>
+        reply.code(201).send(tableSummary(await queries.registerTable(request.body.sql))),
+    );
+    app.get(
+      '/tables',
+      {
+        schema: { summary: 'Tables queries may JOIN', response: { 200: Type.Array(TableSummary) } },
+      },
+      () => queries.tables().map(tableSummary),
     );
     app.get(
       '/queries',

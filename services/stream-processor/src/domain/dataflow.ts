@@ -6,6 +6,8 @@ export interface Dataflow {
   push(record: StreamRecord, watermark: number, sink: Emit): void;
   /** The source watermark moved from `from` to `to`: fire what became due, in order. */
   advance(from: number, to: number, sink: Emit): void;
+  /** The watermark the last operator passes on when the source is at `watermark`. */
+  output(watermark: number): number;
 }
 
 /** A chain of operators; watermarks reach each one as its upstream forwards them. */
@@ -23,6 +25,7 @@ export function createDataflow(operators: Operator[]): Dataflow {
 
   return {
     push: (record, watermark, sink) => pushFrom(0, record, watermark, sink),
+    output: (watermark) => watermarkAt(operators.length, watermark),
     advance(from, to, sink) {
       if (to <= from) return;
       operators.forEach((operator, index) => {

@@ -11,6 +11,20 @@ export interface Operator {
   onRecord(record: StreamRecord, watermark: number, emit: Emit): void;
   onWatermark(watermark: number, emit: Emit): void;
   forward(watermark: number): number;
+  /**
+   * Set on a repartition step: records after it move to the task that owns their key (through
+   * a repartition topic on Kafka). In one process it is the identity.
+   */
+  repartition?: true;
+  /** Set on a stream-table join whose table is read from its own (compacted) topic. */
+  table?: TableSource;
+}
+
+/** A table's topic: keyed by the table's primary key, a null value (tombstone) deletes a row. */
+export interface TableSource {
+  topic: string;
+  /** The row (or its deletion) as the join operator takes it; throws InputError on poison. */
+  decode(value: Buffer | null, key: string | null): StreamRecord;
 }
 
 /** Where events that arrive after their window closed go, with the reason. */

@@ -7,6 +7,8 @@ import { createTimerIndex } from './timers.ts';
 export interface TableJoinOptions {
   /** Is this record an update of the table (else it is a stream event to enrich)? */
   isTableRow: (row: Row) => boolean;
+  /** Is this table record a deletion (a tombstone on the table's topic)? */
+  isDeletion?: (row: Row) => boolean;
   tableKey: (row: Row) => string;
   streamKey: (row: Row) => string;
   combine: (stream: Row, table: Row) => Row;
@@ -22,7 +24,8 @@ interface TableEntry {
 
 /**
  * Stream-table join: table rows (a compacted topic's latest value per key) are upserted into
- * keyed state; each stream event looks its key up and is emitted joined (inner join).
+ * keyed state, deletions remove them; each stream event looks its key up and is emitted
+ * joined with the row as it is now (inner join).
  */
 export function createTableJoinOperator(options: TableJoinOptions): Operator {
   const table = scopedStore(options.store, 'r|');
@@ -35,6 +38,7 @@ export function createTableJoinOperator(options: TableJoinOptions): Operator {
         if (previous !== undefined && options.ttlMs !== undefined) {
           expiry.cancel(previous.time + options.ttlMs, key);
         }
+        if (options.isDeletion?.(record.row) === true) return table.delete(key);
         table.put(key, { row: record.row, time: record.time } satisfies TableEntry);
         if (options.ttlMs !== undefined) expiry.register(record.time + options.ttlMs, key);
         return;

@@ -2,7 +2,12 @@ import { createDataflow } from './dataflow.ts';
 import type { QueryPlan } from './query-plan.ts';
 import type { StreamRecord } from './record.ts';
 import type { StateStore } from './state-store.ts';
-import { currentWatermark, initialWatermark, observeEvent } from './watermark-tracker.ts';
+import {
+  currentWatermark,
+  expectSources,
+  initialWatermark,
+  observeEvent,
+} from './watermark-tracker.ts';
 import type { WatermarkState } from './watermark-tracker.ts';
 
 export type TaskOutput =
@@ -11,11 +16,20 @@ export type TaskOutput =
 export interface Task {
   /** One decoded event from `source` (a topic partition); returns what it produced. */
   process(source: string, record: StreamRecord, now: number): TaskOutput[];
+  /**
+   * A row of a table read from its own topic: it updates state at the current watermark and
+   * never moves it (a quiet table must not hold windows back), as Kafka Streams' KTable.
+   */
+  update(record: StreamRecord): TaskOutput[];
+  /** An upstream task (before a repartition) reports its watermark. */
+  observe(source: string, watermark: number, now: number): TaskOutput[];
   /** Processing time passed: idle sources may release the watermark. */
   tick(now: number): TaskOutput[];
   /** Bounded input ended (tests, benchmarks): every window closes. */
   endOfInput(): TaskOutput[];
   watermark(): number;
+  /** The watermark this task's last operator passes on: what a downstream stage is told. */
+  outputWatermark(): number;
 }
 
 /** A watermark past any event time the timers can hold. */
@@ -36,6 +50,7 @@ export function createTask(plan: QueryPlan, store: StateStore): Task {
   const load = () => (store.get(WATERMARK_KEY) as WatermarkState | undefined) ?? initialWatermark();
 
   const advance = (state: WatermarkState, now: number) => {
+    expectSources(state, plan.watermark.upstream ?? [], now);
     const before = state.emitted;
     const after = currentWatermark(state, plan.watermark, now);
     flow.advance(before, after, sink);
@@ -51,7 +66,18 @@ export function createTask(plan: QueryPlan, store: StateStore): Task {
     process(source, record, now) {
       const state = load();
       flow.push(record, state.emitted, sink);
-      observeEvent(state, source, record.time, now);
+      // After a repartition the upstream tasks' reports move the watermark, not record times.
+      if (plan.watermark.upstream === undefined) observeEvent(state, source, record.time, now);
+      advance(state, now);
+      return drain();
+    },
+    update(record) {
+      flow.push(record, load().emitted, sink);
+      return drain();
+    },
+    observe(source, watermark, now) {
+      const state = load();
+      observeEvent(state, source, watermark, now);
       advance(state, now);
       return drain();
     },
@@ -67,5 +93,6 @@ export function createTask(plan: QueryPlan, store: StateStore): Task {
       return drain();
     },
     watermark: () => load().emitted,
+    outputWatermark: () => flow.output(load().emitted),
   };
 }

@@ -4,6 +4,11 @@ export interface WatermarkOptions {
   outOfOrdernessMs: number;
   /** A source silent this long (processing time) stops holding the watermark back. */
   idleTimeoutMs: number;
+  /**
+   * Set for a stage after a repartition: the upstream partitions whose reported watermarks
+   * this one is the minimum of. Each holds it back until heard from; records do not move it.
+   */
+  upstream?: string[];
 }
 
 interface SourceState {
@@ -24,6 +29,11 @@ export function initialWatermark(): WatermarkState {
 export function observeEvent(state: WatermarkState, source: string, time: number, now: number) {
   const current = state.sources[source];
   state.sources[source] = { maxTime: Math.max(current?.maxTime ?? -1, time), lastSeenAt: now };
+}
+
+/** Sources known up front count from the start, so a silent one holds the watermark back. */
+export function expectSources(state: WatermarkState, sources: string[], now: number) {
+  for (const source of sources) state.sources[source] ??= { maxTime: -1, lastSeenAt: now };
 }
 
 /**

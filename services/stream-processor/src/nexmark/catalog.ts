@@ -24,6 +24,7 @@ export function nexmarkCatalog(topic = NEXMARK_TOPIC): Catalog {
       kind: 'stream',
       topic,
       timestamp: 'dateTime',
+      key: 'auction',
       accepts: ofType('bid'),
       columns: {
         auction: 'number',
@@ -40,6 +41,7 @@ export function nexmarkCatalog(topic = NEXMARK_TOPIC): Catalog {
       kind: 'stream',
       topic,
       timestamp: 'dateTime',
+      key: 'id',
       accepts: ofType('auction'),
       columns: {
         id: 'number',
@@ -59,6 +61,7 @@ export function nexmarkCatalog(topic = NEXMARK_TOPIC): Catalog {
       kind: 'stream',
       topic,
       timestamp: 'dateTime',
+      key: 'id',
       accepts: ofType('person'),
       columns: person,
     },

@@ -31,5 +31,23 @@ export interface Select {
   emit: 'final' | 'changes';
 }
 
+export interface TableColumn {
+  name: string;
+  type: string;
+  at: Position;
+}
+
+/** `CREATE TABLE name (col type [PRIMARY KEY], …) WITH (topic = '…' [, timestamp = 'col'])` */
+export interface CreateTable {
+  kind: 'table';
+  name: string;
+  columns: TableColumn[];
+  key?: string;
+  options: Record<string, { value: string; at: Position }>;
+  at: Position;
+}
+
 export type Statement =
-  { kind: 'create'; name: string; select: Select } | { kind: 'select'; select: Select };
+  | { kind: 'create'; name: string; select: Select }
+  | { kind: 'select'; select: Select }
+  | CreateTable;

@@ -8,9 +8,12 @@ export interface SourceSchema {
   kind: 'stream' | 'table';
   topic: string;
   columns: Record<string, ColumnType>;
-  /** The column holding event time (milliseconds since the epoch). */
-  timestamp: string;
-  /** The table's primary key (tables only). */
+  /** The column holding event time (ms since the epoch); a table may have none. */
+  timestamp?: string;
+  /**
+   * The column the topic's messages are keyed, so partitioned, by (a table's primary key).
+   * A GROUP BY without it needs a repartition; undefined means keyed by nothing useful.
+   */
   key?: string;
   /** Picks this source's events out of a shared topic (e.g. Nexmark's one event stream). */
   accepts?: (raw: Row) => boolean;

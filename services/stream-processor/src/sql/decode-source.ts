@@ -44,8 +44,9 @@ export function createSourceDecoder(sources: DecodedSource[]) {
   };
 }
 
-function checkColumns(row: Row, source: SourceSchema, used: Set<string>): number {
-  const time = row[source.timestamp];
+/** Checks the columns a query reads have their types; returns the event time (0 if none). */
+export function checkColumns(row: Row, source: SourceSchema, used: Set<string>): number {
+  const time = source.timestamp === undefined ? 0 : row[source.timestamp];
   if (typeof time !== 'number' || !Number.isSafeInteger(time) || time < 0) {
     throw new InputError(
       'event.missing_timestamp',

@@ -1,10 +1,19 @@
-import type { Expr, Select, SelectItem, SourceRef, Statement } from './ast.ts';
+import type {
+  CreateTable,
+  Expr,
+  Select,
+  SelectItem,
+  SourceRef,
+  Statement,
+  TableColumn,
+} from './ast.ts';
 import { tokenize } from './lexer.ts';
 import type { Token } from './lexer.ts';
 import { sqlError } from './sql-error.ts';
+import type { Position } from './sql-error.ts';
 
 const RESERVED = new Set(
-  'SELECT FROM WHERE GROUP BY HAVING EMIT JOIN ON AS AND OR NOT IN CREATE STREAM INTERVAL'.split(
+  'SELECT FROM WHERE GROUP BY HAVING EMIT JOIN ON AS AND OR NOT IN CREATE STREAM TABLE WITH INTERVAL'.split(
     ' ',
   ),
 );
@@ -20,7 +29,8 @@ const COMPARISONS = ['=', '<>', '!=', '<', '<=', '>', '>='];
 /**
  * Recursive-descent parser for the documented subset:
  * `[CREATE STREAM name AS] SELECT … FROM s [alias] [JOIN t [alias] ON …] [WHERE …]
- *  [GROUP BY …] [HAVING …] [EMIT FINAL | EMIT CHANGES] [;]`.
+ *  [GROUP BY …] [HAVING …] [EMIT FINAL | EMIT CHANGES] [;]`, and
+ * `CREATE TABLE name (col type [PRIMARY KEY], …) WITH (option = 'value', …) [;]`.
  */
 export function parseStatement(sql: string): Statement {
   const tokens = tokenize(sql);
@@ -204,8 +214,43 @@ export function parseStatement(sql: string): Statement {
     return { items, from, join, where, groupBy, having, emit };
   };
 
+  const tableColumn = (key: { name?: string }): TableColumn => {
+    const name = identifier('a column name');
+    const type = identifier('a column type');
+    if (isWord('PRIMARY')) {
+      next();
+      expectWord('KEY');
+      key.name = name.text;
+    }
+    return { name: name.text, type: type.upper, at: type.at };
+  };
+  const tableOption = (): [string, { value: string; at: Position }] => {
+    const name = identifier('an option name');
+    expectSymbol('=');
+    const value = peek();
+    if (value.kind !== 'string') return fail("a quoted value such as 'topic-name'");
+    next();
+    return [name.text.toLowerCase(), { value: value.text, at: value.at }];
+  };
+  const createTable = (start: Token): CreateTable => {
+    const name = identifier('a table name');
+    const key: { name?: string } = {};
+    expectSymbol('(');
+    const columns = list(() => tableColumn(key));
+    expectSymbol(')');
+    expectWord('WITH');
+    expectSymbol('(');
+    const options = Object.fromEntries(list(tableOption));
+    expectSymbol(')');
+    return { kind: 'table', name: name.text, columns, key: key.name, options, at: start.at };
+  };
+
   let statement: Statement;
-  if (isWord('CREATE')) {
+  if (isWord('CREATE') && tokens[index + 1]?.upper === 'TABLE') {
+    const start = next();
+    next();
+    statement = createTable(start);
+  } else if (isWord('CREATE')) {
     next();
     expectWord('STREAM');
     const name = identifier('a stream name');

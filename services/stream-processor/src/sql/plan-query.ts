@@ -6,11 +6,9 @@ import {
 } from '../domain/aggregates.ts';
 import type { Accumulator, AggregateKind, AggregateSpec } from '../domain/aggregates.ts';
 import { statelessOperator } from '../domain/operator.ts';
-import type { Operator } from '../domain/operator.ts';
 import type { QueryPlan } from '../domain/query-plan.ts';
 import type { Row, StreamRecord } from '../domain/record.ts';
-import type { StateStore } from '../domain/state-store.ts';
-import { createTableJoinOperator } from '../domain/table-join-operator.ts';
+import { repartition } from '../domain/stages.ts';
 import { createWindowOperator } from '../domain/window-operator.ts';
 import { validateWindowSpec } from '../domain/windows.ts';
 import type { WindowSpec } from '../domain/windows.ts';
@@ -20,6 +18,7 @@ import { compileExpression } from './compile-expression.ts';
 import type { Evaluate, ResolveColumn } from './compile-expression.ts';
 import { createSourceDecoder } from './decode-source.ts';
 import { parseStatement } from './parser.ts';
+import { planJoin, qualify } from './plan-join.ts';
 import { sqlError } from './sql-error.ts';
 
 export interface PlanOptions {
@@ -45,7 +44,7 @@ const AGGREGATES: Record<string, AggregateKind> = {
 const WINDOW_FUNCTIONS = new Set(['TUMBLE', 'HOP', 'SESSION']);
 const WINDOW_COLUMNS = new Set(['window_start', 'window_end']);
 
-interface Scope {
+export interface Scope {
   sources: { alias: string; schema: SourceSchema }[];
   /** Columns each source's events must carry with the right type. */
   used: Map<string, Set<string>>;
@@ -55,20 +54,28 @@ interface Scope {
 /** Parses, checks and compiles one statement; nothing runs until the plan is deployed. */
 export function planQuery(sql: string, catalog: Catalog, options: PlanOptions): PlannedQuery {
   const statement = parseStatement(sql);
+  if (statement.kind === 'table') {
+    throw sqlError(
+      'not_a_query',
+      'CREATE TABLE registers a table; JOIN it in a query',
+      statement.at,
+    );
+  }
   const { select } = statement;
   const scope = resolveSources(select, catalog);
   const resolve = columnResolver(scope);
   const where = select.where && compileExpression(select.where, resolve);
-  const join = select.join && planJoin(select.join, scope, resolve);
+  const join = select.join && planJoin(select.join, scope, resolve, partitionColumn(scope));
+  const partitionedBy = join ? join.partitionedBy : partitionColumn(scope);
   const body = isAggregate(select)
-    ? planAggregate(select, resolve, options)
+    ? planAggregate(select, resolve, options, partitionedBy)
     : planProjection(select, resolve);
   const name = statement.kind === 'create' ? statement.name : 'select';
   const plan: QueryPlan = {
     name,
     decode: createDecoder(scope),
     operators: (store, late) => [
-      ...(join ? [join(store)] : []),
+      ...(join ? join.operators(store) : []),
       ...(where ? [statelessOperator((r) => (where(r.row) === true ? [r] : []))] : []),
       ...body.operators(store, late),
     ],
@@ -109,13 +116,6 @@ function resolveSources(select: Select, catalog: Catalog): Scope {
         select.join.source.at,
       );
     }
-    if (joined.schema.topic !== from.schema.topic) {
-      throw sqlError(
-        'unsupported_join',
-        'a joined table must come from the same topic as the stream',
-        select.join.source.at,
-      );
-    }
     sources.push(joined);
   }
   return {
@@ -149,59 +149,25 @@ function columnResolver(scope: Scope): ResolveColumn {
   };
 }
 
+/** The stream's topic carries the stream, and a table only if it has no topic of its own. */
 function createDecoder(scope: Scope): QueryPlan['decode'] {
+  const topic = scope.sources[0]!.schema.topic;
   return createSourceDecoder(
-    scope.sources.map(({ alias, schema }, index) => ({
-      schema,
-      used: scope.used.get(alias)!,
-      toRow: scope.qualified ? (raw: Row) => qualify(raw, alias, index > 0) : undefined,
-    })),
+    scope.sources
+      .filter(({ schema }) => schema.topic === topic)
+      .map(({ alias, schema }, index) => ({
+        schema,
+        used: scope.used.get(alias)!,
+        toRow: scope.qualified ? (raw: Row) => qualify(raw, alias, index > 0) : undefined,
+      })),
   );
 }
 
-const TABLE_SIDE = '__table';
-
-function qualify(raw: Row, alias: string, isTable: boolean): Row {
-  const row: Row = {};
-  for (const [name, value] of Object.entries(raw)) row[`${alias}.${name}`] = value;
-  if (isTable) row[TABLE_SIDE] = true;
-  return row;
-}
-
-function planJoin(join: NonNullable<Select['join']>, scope: Scope, resolve: ResolveColumn) {
-  const { on } = join;
-  if (
-    on.kind !== 'binary' ||
-    on.op !== '=' ||
-    on.left.kind !== 'column' ||
-    on.right.kind !== 'column'
-  ) {
-    throw sqlError(
-      'unsupported_join',
-      'JOIN … ON must compare one column of each side with =',
-      on.at,
-    );
-  }
-  const [left, right] = [resolve(on.left), resolve(on.right)];
-  const tableAlias = scope.sources[1]!.alias;
-  const [tableField, streamField] = left.startsWith(`${tableAlias}.`)
-    ? [left, right]
-    : [right, left];
-  if (!tableField.startsWith(`${tableAlias}.`) || streamField.startsWith(`${tableAlias}.`)) {
-    throw sqlError(
-      'unsupported_join',
-      'JOIN … ON must compare a stream column with a table column',
-      on.at,
-    );
-  }
-  return (store: StateStore): Operator =>
-    createTableJoinOperator({
-      isTableRow: (row) => row[TABLE_SIDE] === true,
-      tableKey: (row) => JSON.stringify(row[tableField]),
-      streamKey: (row) => JSON.stringify(row[streamField]),
-      combine: (stream, table) => ({ ...table, ...stream }),
-      store,
-    });
+/** The column the stream's topic is partitioned by, as rows name it after decoding. */
+function partitionColumn(scope: Scope): string | undefined {
+  const { alias, schema } = scope.sources[0]!;
+  if (schema.key === undefined) return undefined;
+  return scope.qualified ? `${alias}.${schema.key}` : schema.key;
 }
 
 function isAggregate(select: Select): boolean {
@@ -243,7 +209,12 @@ function planProjection(select: Select, resolve: ResolveColumn): Body {
   };
 }
 
-function planAggregate(select: Select, resolve: ResolveColumn, options: PlanOptions): Body {
+function planAggregate(
+  select: Select,
+  resolve: ResolveColumn,
+  options: PlanOptions,
+  partitionedBy: string | undefined,
+): Body {
   const windowCalls = select.groupBy.filter(
     (expr) => expr.kind === 'call' && WINDOW_FUNCTIONS.has(expr.name),
   );
@@ -303,11 +274,15 @@ function planAggregate(select: Select, resolve: ResolveColumn, options: PlanOpti
       return [Object.fromEntries(columns.map((column, i) => [column, values[i]!(result)]))];
     },
   };
+  // Rows of one group are in one input partition only if the topic is keyed by a group column;
+  // otherwise they must first move to the task owning their group key.
+  const colocated = partitionedBy !== undefined && groupFields.includes(partitionedBy);
   return {
     operators: (store, late) => [
       statelessOperator((r) => [
         { ...r, key: JSON.stringify(groupFields.map((f) => r.row[f] ?? null)) },
       ]),
+      ...(colocated ? [] : [repartition()]),
       createWindowOperator({
         spec,
         fn,

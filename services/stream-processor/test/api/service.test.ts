@@ -119,6 +119,32 @@ describe('the query API', () => {
     });
   });
 
+  it('registers a table from its own topic; refuses a bad or duplicate one', async () => {
+    const name = uniqueName('pages');
+    const register = (sql: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/tables',
+        headers: { 'x-api-key': API_KEY },
+        payload: { sql },
+      });
+    const sql = `CREATE TABLE ${name} (page STRING PRIMARY KEY, title STRING) WITH (topic = 'pages')`;
+    const created = await register(sql);
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toEqual({
+      name,
+      topic: 'pages',
+      key: 'page',
+      columns: { page: 'string', title: 'string' },
+    });
+    const listed = await app.inject({ method: 'GET', url: '/tables' });
+    expect(listed.json()).toContainEqual(created.json());
+    expect((await register(sql)).json()).toMatchObject({ code: 'table.exists' });
+    const keyless = await register(`CREATE TABLE ${name}_2 (page STRING) WITH (topic = 'pages')`);
+    expect(keyless.statusCode).toBe(400);
+    expect(keyless.json()).toMatchObject({ code: 'sql.table_key', line: 1, column: 1 });
+  });
+
   it('refuses a pull from PostgreSQL when the service runs without a sink', async () => {
     const clicks = uniqueName('sp_api_nosink');
     await ensureTopics(kafka, [{ topic: clicks, partitions: 1 }]);

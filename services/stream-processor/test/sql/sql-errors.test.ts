@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '@scale-models/errors';
+import { stageCount } from '../../src/domain/stages.ts';
+import { defineTable } from '../../src/sql/define-table.ts';
 import { planQuery } from '../../src/sql/plan-query.ts';
 import { serviceCatalog } from '../../src/streams.ts';
 
 const OPTIONS = { allowedLatenessMs: 0, outOfOrdernessMs: 0, idleTimeoutMs: 1_000 };
 
-function refusal(sql: string): { code: string; line: number; column: number; message: string } {
+function refusal(
+  sql: string,
+  compile: (text: string) => unknown = (text) => planQuery(text, serviceCatalog(), OPTIONS),
+): { code: string; line: number; column: number; message: string } {
   try {
-    planQuery(sql, serviceCatalog(), OPTIONS);
+    compile(sql);
   } catch (error) {
     expect(error).toBeInstanceOf(InputError);
     const { code, details, message } = error as InputError;
@@ -81,6 +86,58 @@ describe('SQL errors point at the line and column', () => {
     expect(refusal(sql)).toMatchObject({ code, line, column });
   });
 
+  it.each([
+    [
+      'a table without a key',
+      "CREATE TABLE t (id NUMBER) WITH (topic = 'x')",
+      'sql.table_key',
+      1,
+      1,
+    ],
+    [
+      'an unknown column type',
+      "CREATE TABLE t (id UUID PRIMARY KEY) WITH (topic = 'x')",
+      'sql.bad_type',
+      1,
+      20,
+    ],
+    [
+      'an unknown table option',
+      "CREATE TABLE t (id NUMBER PRIMARY KEY) WITH (partitions = '3')",
+      'sql.table_option',
+      1,
+      59,
+    ],
+    [
+      'a table without a topic',
+      "CREATE TABLE t (id NUMBER PRIMARY KEY) WITH (timestamp = 'id')",
+      'sql.table_topic',
+      1,
+      1,
+    ],
+    ['a missing WITH', 'CREATE TABLE t (id NUMBER PRIMARY KEY)', 'sql.syntax', 1, 39],
+  ])('CREATE TABLE: %s', (_name, sql, code, line, column) => {
+    expect(refusal(sql, defineTable)).toMatchObject({ code, line, column });
+  });
+
+  it('refuses a table joined on a column other than its primary key', () => {
+    const catalog = new Map([
+      ...serviceCatalog(),
+      [
+        'pages',
+        defineTable(
+          "CREATE TABLE pages (page STRING PRIMARY KEY, title STRING) WITH (topic = 'p')",
+        ),
+      ],
+    ]);
+    const sql = 'SELECT C.user FROM clicks C JOIN pages P ON C.page = P.title';
+    expect(refusal(sql, (text) => planQuery(text, catalog, OPTIONS))).toMatchObject({
+      code: 'sql.unsupported_join',
+      line: 1,
+      column: 52,
+    });
+  });
+
   it('says what it expected and what it found', () => {
     expect(refusal('SELECT user FROM clicks EMIT SOON').message).toBe(
       "expected FINAL or CHANGES but found 'SOON' at line 1, column 30",
@@ -89,6 +146,21 @@ describe('SQL errors point at the line and column', () => {
 });
 
 describe('SQL plans', () => {
+  it('repartitions a GROUP BY only when the input is not partitioned by a group column', () => {
+    const stages = (groupBy: string) =>
+      stageCount(
+        planQuery(
+          `SELECT COUNT(*) FROM clicks GROUP BY ${groupBy}, TUMBLE(ts, INTERVAL '10' SECOND)`,
+          serviceCatalog(),
+          OPTIONS,
+        ).plan,
+      );
+    expect(stages('user')).toBe(1);
+    expect(stages('user, page')).toBe(1);
+    expect(stages('page')).toBe(2);
+    expect(stages('country')).toBe(2);
+  });
+
   it('compiles CREATE STREAM … AS with HAVING and every aggregate', () => {
     const planned = planQuery(
       `CREATE STREAM spenders AS

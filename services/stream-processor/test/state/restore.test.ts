@@ -23,7 +23,8 @@ async function changelogWith(records: [string, string | null][]): Promise<string
 }
 
 async function append(topic: string, records: [string, string | null][]) {
-  const producer = kafka.producer();
+  // Idempotent: a retried request must not append records twice (see `produce`).
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   await producer.send({ topic, messages: records.map(([key, value]) => ({ key, value })) });
   await producer.disconnect();

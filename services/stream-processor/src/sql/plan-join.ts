@@ -1,0 +1,128 @@
+import { statelessOperator } from '../domain/operator.ts';
+import type { Operator, TableSource } from '../domain/operator.ts';
+import type { Row } from '../domain/record.ts';
+import { repartition } from '../domain/stages.ts';
+import type { StateStore } from '../domain/state-store.ts';
+import { createTableJoinOperator } from '../domain/table-join-operator.ts';
+import type { Select } from './ast.ts';
+import type { SourceSchema } from './catalog.ts';
+import type { ResolveColumn } from './compile-expression.ts';
+import { checkColumns, decodeJsonRow } from './decode-source.ts';
+import type { Scope } from './plan-query.ts';
+import { sqlError } from './sql-error.ts';
+
+const TABLE_SIDE = '__table';
+const DELETED = '__deleted';
+
+/** Rows of a join carry `alias.column` names; table rows are marked as such. */
+export function qualify(raw: Row, alias: string, isTable: boolean): Row {
+  const row: Row = {};
+  for (const [name, value] of Object.entries(raw)) row[`${alias}.${name}`] = value;
+  if (isTable) row[TABLE_SIDE] = true;
+  return row;
+}
+
+export interface PlannedJoin {
+  operators(store: StateStore): Operator[];
+  /** The column the stream is partitioned by after the join (it may repartition). */
+  partitionedBy: string | undefined;
+}
+
+/**
+ * A stream-table join. A table with its own topic is co-partitioned with the stream, as in
+ * Kafka Streams: its topic is keyed by the primary key with as many partitions as the stream,
+ * the task of partition p reads both, and a stream not keyed by the join column is first
+ * repartitioned by it. A table on the stream's own topic (Nexmark's persons) is decoded with it.
+ */
+export function planJoin(
+  join: NonNullable<Select['join']>,
+  scope: Scope,
+  resolve: ResolveColumn,
+  partitionedBy: string | undefined,
+): PlannedJoin {
+  const { tableField, streamField } = joinFields(join, scope, resolve);
+  const table = scope.sources[1]!;
+  const ownTopic = table.schema.topic !== scope.sources[0]!.schema.topic;
+  if (ownTopic && tableField !== `${table.alias}.${table.schema.key}`) {
+    throw sqlError(
+      'unsupported_join',
+      `join the table '${table.schema.name}' on its primary key '${table.schema.key}'`,
+      join.on.at,
+    );
+  }
+  const joinOperator = (store: StateStore): Operator => {
+    const operator = createTableJoinOperator({
+      isTableRow: (row) => row[TABLE_SIDE] === true,
+      isDeletion: (row) => row[DELETED] === true,
+      tableKey: (row) => JSON.stringify(row[tableField]),
+      streamKey: (row) => JSON.stringify(row[streamField]),
+      combine: (stream, tableRow) => ({ ...tableRow, ...stream }),
+      store,
+    });
+    if (!ownTopic) return operator;
+    const used = scope.used.get(table.alias)!;
+    return { ...operator, table: tableSource(table.schema, table.alias, used) };
+  };
+  if (!ownTopic || partitionedBy === streamField) {
+    return { operators: (store) => [joinOperator(store)], partitionedBy };
+  }
+  // Keyed like the table's topic (the join value as a string), so both meet in one task.
+  const byJoinKey = statelessOperator((r) => [{ ...r, key: String(r.row[streamField]) }]);
+  return {
+    operators: (store) => [byJoinKey, repartition(), joinOperator(store)],
+    partitionedBy: streamField,
+  };
+}
+
+function joinFields(join: NonNullable<Select['join']>, scope: Scope, resolve: ResolveColumn) {
+  const { on } = join;
+  if (
+    on.kind !== 'binary' ||
+    on.op !== '=' ||
+    on.left.kind !== 'column' ||
+    on.right.kind !== 'column'
+  ) {
+    throw sqlError(
+      'unsupported_join',
+      'JOIN … ON must compare one column of each side with =',
+      on.at,
+    );
+  }
+  const [left, right] = [resolve(on.left), resolve(on.right)];
+  const tableAlias = scope.sources[1]!.alias;
+  const [tableField, streamField] = left.startsWith(`${tableAlias}.`)
+    ? [left, right]
+    : [right, left];
+  if (!tableField.startsWith(`${tableAlias}.`) || streamField.startsWith(`${tableAlias}.`)) {
+    throw sqlError(
+      'unsupported_join',
+      'JOIN … ON must compare a stream column with a table column',
+      on.at,
+    );
+  }
+  return { tableField, streamField };
+}
+
+/**
+ * A table's compacted topic read with changelog semantics: the message key is the primary
+ * key, a value is the row's latest version, a null value (tombstone) deletes the row.
+ */
+function tableSource(schema: SourceSchema, alias: string, used: Set<string>): TableSource {
+  const keyColumn = schema.key!;
+  return {
+    topic: schema.topic,
+    decode(value, key) {
+      if (value === null) {
+        const id = schema.columns[keyColumn] === 'number' ? Number(key) : key;
+        return {
+          key: key ?? '',
+          time: 0,
+          row: { ...qualify({ [keyColumn]: id }, alias, true), [DELETED]: true },
+        };
+      }
+      const raw = decodeJsonRow(value);
+      const time = checkColumns(raw, schema, new Set([...used, keyColumn]));
+      return { key: key ?? '', time, row: qualify(raw, alias, true) };
+    },
+  };
+}

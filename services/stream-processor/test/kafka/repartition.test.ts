@@ -1,0 +1,124 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually, uniqueName } from '@scale-models/testkit';
+import type { Kafka } from 'kafkajs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { queryTopics, stageTopics } from '../../src/adapters/topics.ts';
+import { stageCount } from '../../src/domain/stages.ts';
+import { planQuery } from '../../src/sql/plan-query.ts';
+import { serviceCatalog } from '../../src/streams.ts';
+import { canonical, clickMessages, QUERY_OPTIONS } from '../support/clicks.ts';
+import type { ClickMessage } from '../support/clicks.ts';
+import { startFixture } from '../support/fixture.ts';
+import { consumedAll, createInput, produce, readEvents, testKafka } from '../support/kafka.ts';
+
+// Clicks are keyed (partitioned) by user; this groups them by page, so one page's clicks are
+// on every partition and must meet in one task.
+const PAGE_TOTALS_SQL = `CREATE STREAM page_totals AS
+SELECT page, COUNT(*) AS views, SUM(amount) AS total, COUNT(DISTINCT user) AS users, window_start
+FROM clicks
+GROUP BY page, TUMBLE(ts, INTERVAL '10' SECOND)
+EMIT FINAL`;
+
+interface Click {
+  user: string;
+  page: string;
+  amount: number;
+  ts: number;
+}
+
+function validClick(value: string): Click | undefined {
+  try {
+    const click = JSON.parse(value) as Click;
+    return typeof click.user === 'string' && typeof click.ts === 'number' ? click : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Drops the clicks far behind their own partition: whether they still count depends on how
+ * far the other partitions have got, which differs from run to run. Poison stays.
+ */
+function withoutFarLate(messages: ClickMessage[]): ClickMessage[] {
+  const newest = new Map<number, number>();
+  return messages.filter(({ partition, value }) => {
+    const ts = validClick(value)?.ts;
+    if (ts === undefined) return true;
+    const seen = newest.get(partition) ?? ts;
+    newest.set(partition, Math.max(seen, ts));
+    return seen - ts < 5_000;
+  });
+}
+
+/** The batch answer of PAGE_TOTALS_SQL over every valid click, computed directly. */
+function batchAnswer(messages: ClickMessage[]) {
+  const clicks = messages.flatMap(({ value }) => validClick(value) ?? []);
+  const groups = Map.groupBy(clicks, (c) => `${c.page}|${c.ts - (c.ts % 10_000)}`);
+  return [...groups].map(([group, rows]) => ({
+    page: rows[0]!.page,
+    views: rows.length,
+    total: rows.reduce((sum, row) => sum + row.amount, 0),
+    users: new Set(rows.map((row) => row.user)).size,
+    window_start: Number(group.split('|')[1]),
+  }));
+}
+
+let kafka: Kafka;
+let brokers: string[];
+
+beforeAll(async () => {
+  ({ kafka, brokers } = await testKafka());
+});
+
+describe('GROUP BY a key the input is not partitioned by', () => {
+  it('goes through a repartition topic: exact on 3 partitions, across a SIGKILL of the tasks', async () => {
+    const input = await createInput(kafka, 3);
+    const messages = withoutFarLate(clickMessages(3, 160, 11));
+    await produce(kafka, input, messages);
+    const plan = planQuery(PAGE_TOTALS_SQL, serviceCatalog({ clicks: input }), QUERY_OPTIONS).plan;
+    // The planner cut the plan: keyBy page, repartition, then the window.
+    expect(stageCount(plan)).toBe(2);
+
+    const query = uniqueName('pages');
+    const folder = mkdtempSync(join(tmpdir(), 'sp-repartition-'));
+    const progress = join(folder, 'progress.txt');
+    const decoded = () => (existsSync(progress) ? readFileSync(progress, 'utf8').length / 2 : 0);
+    const env = {
+      BROKERS: brokers.join(','),
+      INPUT: input,
+      QUERY: query,
+      GROUP: uniqueName('pages_group'),
+      STATE_DIR: join(folder, 'state'),
+      SQL: PAGE_TOTALS_SQL,
+      PROGRESS_FILE: progress,
+      MODE: 'exactly-once',
+      CHUNK: '40',
+      WORK_MS: '4',
+    };
+    const doomed = startFixture('query-process', env);
+    await eventually(() => expect(decoded()).toBeGreaterThanOrEqual(200), { timeoutMs: 60_000 });
+    doomed.process.kill('SIGKILL');
+    await doomed.exited;
+    expect(decoded()).toBeLessThan(messages.length);
+
+    const successor = startFixture('query-process', { ...env, WORK_MS: '0' });
+    try {
+      await consumedAll(kafka, env.GROUP, input);
+      const { repartition } = stageTopics(queryTopics(query), 1);
+      await consumedAll(kafka, `${env.GROUP}-stage-1`, repartition, { transactional: true });
+    } finally {
+      successor.process.kill('SIGTERM');
+      await successor.exited;
+    }
+
+    // The closers (page '/', far ahead) close every other window; their own stays open.
+    const expected = batchAnswer(messages).filter((row) => row.page !== '/');
+    const results = await readEvents(kafka, queryTopics(query).results);
+    expect(expected.length).toBeGreaterThan(20);
+    expect(canonical(results.map((event) => event.data))).toEqual(canonical(expected));
+    expect(new Set(results.map((event) => event.id)).size).toBe(results.length);
+    expect(await readEvents(kafka, queryTopics(query).late)).toEqual([]);
+  });
+});
