@@ -14,8 +14,10 @@ ARG PNPM_VERSION=12.4.2
 RUN npm install --global --no-fund --no-audit "pnpm@${PNPM_VERSION}"
 WORKDIR /repo
 
-# The lockfile alone decides what is downloaded, so this layer survives source edits.
+# The lockfile alone decides what is downloaded, so this layer survives source edits. pnpm
+# hashes the patch files pnpm-workspace.yaml names (patchedDependencies), so they come too.
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+COPY patches ./patches
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm-store \
     pnpm fetch --prod --store-dir /pnpm-store
 
