@@ -12,6 +12,7 @@ import { PSP_CONTRACTS } from '../domain/psp-contracts.ts';
 import type { RoutingStrategy } from '../domain/routing/choose-route.ts';
 import type { Random } from '@scale-models/seeded-random';
 import type { RoutingRule } from '../domain/routing/routing-rules.ts';
+import { createFinishBatcher } from './finish-payment.ts';
 import { IdempotencyStore } from './idempotency-store.ts';
 import type { PaymentDeps } from './payment-deps.ts';
 import { RoutingEngine } from './routing-engine.ts';
@@ -29,6 +30,8 @@ export interface PaymentSetup {
   pspTimeoutMs: number;
   leaseMs: number;
   random?: Random;
+  /** Group commit of finish steps (default 64 per batch, no wait); maxBatch 1 turns it off. */
+  finishBatch?: { maxBatch: number; maxWaitMs: number };
   crashAt?: 'after_psp_approval';
 }
 
@@ -47,6 +50,7 @@ export async function createPaymentDeps(
       [merchantId, keySha256],
     );
   }
+  const finishBatch = setup.finishBatch ?? { maxBatch: 64, maxWaitMs: 0 };
   const contracts = PSP_CONTRACTS.filter((contract) => setup.pspUrls.has(contract.name));
   return {
     pool,
@@ -72,6 +76,7 @@ export async function createPaymentDeps(
     }),
     velocity: createVelocityStore(setup.redis),
     idempotency: new IdempotencyStore(pool, setup.leaseMs),
+    ...(finishBatch.maxBatch > 1 ? { finisher: createFinishBatcher(pool, finishBatch) } : {}),
     leaseMs: setup.leaseMs,
     ...(setup.crashAt === undefined ? {} : { crashAt: setup.crashAt }),
   };

@@ -50,12 +50,12 @@ export class IdempotencyStore {
   }
 
   async claim(merchantId: string, key: string, fingerprint: Buffer): Promise<Claim> {
-    let { rows } = await this.pool.query<KeyRow>(CLAIM, [
-      merchantId,
-      key,
-      fingerprint,
-      this.leaseMs,
-    ]);
+    // Prepared once per connection (named): planning this statement cost more than running it.
+    let { rows } = await this.pool.query<KeyRow>({
+      name: 'claim_key',
+      text: CLAIM,
+      values: [merchantId, key, fingerprint, this.leaseMs],
+    });
     // A row committed by a concurrent claim after this statement's snapshot is not visible
     // to its SELECT part: read it again in a statement of its own.
     if (rows.length === 0) ({ rows } = await this.pool.query<KeyRow>(READ, [merchantId, key]));
@@ -77,11 +77,12 @@ export class IdempotencyStore {
   }
 
   async complete(merchantId: string, key: string, response: StoredResponse): Promise<void> {
-    await this.pool.query(
-      `UPDATE idempotency_keys SET state = 'done', response_status = $3, response_body = $4
+    await this.pool.query({
+      name: 'complete_key',
+      text: `UPDATE idempotency_keys SET state = 'done', response_status = $3, response_body = $4
        WHERE merchant_id = $1 AND key = $2`,
-      [merchantId, key, response.status, JSON.stringify(response.body)],
-    );
+      values: [merchantId, key, response.status, JSON.stringify(response.body)],
+    });
   }
 
   /** Completes the key of the request that created a payment the recovery job resolved. */
