@@ -34,7 +34,7 @@ const deps = await createPaymentDeps({
   rules: [],
   pspTimeoutMs: 100,
   leaseMs: 30_000,
-  finishBatch: { maxBatch: 1, maxWaitMs: 0 },
+  groupCommit: { maxBatch: 1, maxWaitMs: 0 },
 });
 // One connection, so its backend's CPU is what these statements cost.
 const single = new pg.Pool({ connectionString: database.url, max: 1 });

@@ -48,15 +48,16 @@ export const RouterConfigSchema = Type.Object({
     minimum: 100,
     description: 'how long a request owns a payment',
   }),
-  FINISH_BATCH_MAX: Type.Integer({
+  GROUP_COMMIT_MAX: Type.Integer({
     default: 64,
     minimum: 1,
-    description: 'group commit: most finish steps in one transaction (1: each commits alone)',
+    description:
+      'group commit: most finish steps, and most key completions, in one transaction (1: each commits alone)',
   }),
-  FINISH_BATCH_WAIT_MS: Type.Integer({
+  GROUP_COMMIT_WAIT_MS: Type.Integer({
     default: 0,
     minimum: 0,
-    description: 'group commit: how long an idle batcher waits for more finish steps',
+    description: 'group commit: how long an idle batcher waits for company',
   }),
   CRASH_AT: Type.Optional(
     Type.Literal('after_psp_approval', { description: 'test only: SIGKILL self at this point' }),

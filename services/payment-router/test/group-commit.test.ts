@@ -107,7 +107,9 @@ describe('group commit of finish steps in PostgreSQL', () => {
         return (pool.query as (...a: unknown[]) => Promise<unknown>)(...args);
       },
     } as unknown as pg.Pool;
-    const finisher = createFinishBatcher(counting, { maxBatch: 64, maxWaitMs: 5 });
+    // A long wait, so the three land in one batch even on a loaded machine (the approved one
+    // first creates its ledger accounts, a round trip of its own).
+    const finisher = createFinishBatcher(counting, { maxBatch: 64, maxWaitMs: 500 });
     const deps = { pool, ledger: new LedgerStore(pool), finisher } as unknown as PaymentDeps;
     const [approved, broken, declined] = [
       await processing(),

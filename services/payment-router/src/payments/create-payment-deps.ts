@@ -30,8 +30,11 @@ export interface PaymentSetup {
   pspTimeoutMs: number;
   leaseMs: number;
   random?: Random;
-  /** Group commit of finish steps (default 64 per batch, no wait); maxBatch 1 turns it off. */
-  finishBatch?: { maxBatch: number; maxWaitMs: number };
+  /**
+   * Group commit of finish steps and of key completions (default 64 per batch, no wait);
+   * maxBatch 1 turns it off.
+   */
+  groupCommit?: { maxBatch: number; maxWaitMs: number };
   crashAt?: 'after_psp_approval';
 }
 
@@ -50,7 +53,7 @@ export async function createPaymentDeps(
       [merchantId, keySha256],
     );
   }
-  const finishBatch = setup.finishBatch ?? { maxBatch: 64, maxWaitMs: 0 };
+  const groupCommit = setup.groupCommit ?? { maxBatch: 64, maxWaitMs: 0 };
   const contracts = PSP_CONTRACTS.filter((contract) => setup.pspUrls.has(contract.name));
   return {
     pool,
@@ -75,8 +78,12 @@ export async function createPaymentDeps(
       random: setup.random ?? Math.random,
     }),
     velocity: createVelocityStore(setup.redis),
-    idempotency: new IdempotencyStore(pool, setup.leaseMs),
-    ...(finishBatch.maxBatch > 1 ? { finisher: createFinishBatcher(pool, finishBatch) } : {}),
+    idempotency: new IdempotencyStore(
+      pool,
+      setup.leaseMs,
+      groupCommit.maxBatch > 1 ? groupCommit : undefined,
+    ),
+    ...(groupCommit.maxBatch > 1 ? { finisher: createFinishBatcher(pool, groupCommit) } : {}),
     leaseMs: setup.leaseMs,
     ...(setup.crashAt === undefined ? {} : { crashAt: setup.crashAt }),
   };
