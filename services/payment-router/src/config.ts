@@ -48,6 +48,17 @@ export const RouterConfigSchema = Type.Object({
     minimum: 100,
     description: 'how long a request owns a payment',
   }),
+  GROUP_COMMIT_MAX: Type.Integer({
+    default: 64,
+    minimum: 1,
+    description:
+      'group commit: most finish steps, and most key completions, in one transaction (1: each commits alone)',
+  }),
+  GROUP_COMMIT_WAIT_MS: Type.Integer({
+    default: 0,
+    minimum: 0,
+    description: 'group commit: how long an idle batcher waits for company',
+  }),
   CRASH_AT: Type.Optional(
     Type.Literal('after_psp_approval', { description: 'test only: SIGKILL self at this point' }),
   ),

@@ -52,20 +52,23 @@ export class LedgerStore {
    * their accounts exist: for callers that post inside a larger SQL function.
    */
   async prepare(transfers: readonly Transfer[]): Promise<string> {
+    return JSON.stringify(await this.prepareRows(transfers));
+  }
+
+  /** What `prepare` gives, before JSON: for callers that send it inside a larger document. */
+  async prepareRows(transfers: readonly Transfer[]) {
     await this.ensureAccounts(transfers);
-    return JSON.stringify(
-      transfers.map((transfer) => ({
-        id: transfer.id,
-        kind: transfer.kind,
-        paymentId: transfer.paymentId,
-        entries: transfer.entries.map((entry) => ({
-          account: entry.account.code,
-          currency: entry.account.currency,
-          shard: shardOf(transfer),
-          amount: entry.amount,
-        })),
+    return transfers.map((transfer) => ({
+      id: transfer.id,
+      kind: transfer.kind,
+      paymentId: transfer.paymentId,
+      entries: transfer.entries.map((entry) => ({
+        account: entry.account.code,
+        currency: entry.account.currency,
+        shard: shardOf(transfer),
+        amount: entry.amount,
       })),
-    );
+    }));
   }
 
   private async ensureAccounts(transfers: readonly Transfer[]): Promise<void> {

@@ -27,6 +27,7 @@ const deps = await createPaymentDeps({
   rules: JSON.parse(config.ROUTING_RULES) as RoutingRule[],
   pspTimeoutMs: config.PSP_TIMEOUT_MS,
   leaseMs: config.LEASE_MS,
+  groupCommit: { maxBatch: config.GROUP_COMMIT_MAX, maxWaitMs: config.GROUP_COMMIT_WAIT_MS },
   ...(config.CRASH_AT === undefined ? {} : { crashAt: config.CRASH_AT }),
 });
 

@@ -12,6 +12,7 @@ import { PSP_CONTRACTS } from '../domain/psp-contracts.ts';
 import type { RoutingStrategy } from '../domain/routing/choose-route.ts';
 import type { Random } from '@scale-models/seeded-random';
 import type { RoutingRule } from '../domain/routing/routing-rules.ts';
+import { createFinishBatcher } from './finish-payment.ts';
 import { IdempotencyStore } from './idempotency-store.ts';
 import type { PaymentDeps } from './payment-deps.ts';
 import { RoutingEngine } from './routing-engine.ts';
@@ -29,6 +30,11 @@ export interface PaymentSetup {
   pspTimeoutMs: number;
   leaseMs: number;
   random?: Random;
+  /**
+   * Group commit of finish steps and of key completions (default 64 per batch, no wait);
+   * maxBatch 1 turns it off.
+   */
+  groupCommit?: { maxBatch: number; maxWaitMs: number };
   crashAt?: 'after_psp_approval';
 }
 
@@ -47,6 +53,7 @@ export async function createPaymentDeps(
       [merchantId, keySha256],
     );
   }
+  const groupCommit = setup.groupCommit ?? { maxBatch: 64, maxWaitMs: 0 };
   const contracts = PSP_CONTRACTS.filter((contract) => setup.pspUrls.has(contract.name));
   return {
     pool,
@@ -71,7 +78,12 @@ export async function createPaymentDeps(
       random: setup.random ?? Math.random,
     }),
     velocity: createVelocityStore(setup.redis),
-    idempotency: new IdempotencyStore(pool, setup.leaseMs),
+    idempotency: new IdempotencyStore(
+      pool,
+      setup.leaseMs,
+      groupCommit.maxBatch > 1 ? groupCommit : undefined,
+    ),
+    ...(groupCommit.maxBatch > 1 ? { finisher: createFinishBatcher(pool, groupCommit) } : {}),
     leaseMs: setup.leaseMs,
     ...(setup.crashAt === undefined ? {} : { crashAt: setup.crashAt }),
   };

@@ -8,6 +8,7 @@ import type { PaymentDeps } from './payment-deps.ts';
 import type { PaymentRow, PaymentView, RoutingTrace } from './payment-view.ts';
 import { viewOf } from './payment-view.ts';
 import { outboxEventOf, paymentRef, transferId } from './payment-writes.ts';
+import { Batcher } from './batcher.ts';
 
 export interface FinishedAttempt {
   attemptId: string;
@@ -146,19 +147,97 @@ async function finishPayment(
     captureOperationId === undefined || after.status !== 'captured'
       ? null
       : { id: captureOperationId, kind: 'capture', amount: Number(after.captured_amount) };
-  const { rows } = await deps.pool.query<PaymentRow>({
+  const item: FinishItem = {
+    payment: row.id,
+    attempt: attempt ?? null,
+    steps,
+    operation,
+    transfers: await deps.ledger.prepareRows(transfers),
+    events,
+  };
+  const finished =
+    deps.finisher === undefined
+      ? await finishOne(deps.pool, item)
+      : await deps.finisher.submit(item);
+  return viewOf(finished);
+}
+
+/** The arguments of the SQL function finish_payment, as one JSON object. */
+export interface FinishItem {
+  payment: string;
+  attempt: ReturnType<typeof attemptFields> | null;
+  steps: Step[];
+  operation: { id: string; kind: string; amount: number } | null;
+  transfers: unknown[];
+  events: unknown[];
+}
+
+/** One finish step in a transaction of its own (one call of `finish_payment`). */
+export async function finishOne(pool: Pick<pg.Pool, 'query'>, item: FinishItem) {
+  const { rows } = await pool.query<PaymentRow>({
     name: 'finish_payment',
     text: 'SELECT * FROM finish_payment($1, $2::jsonb, $3::jsonb, $4::jsonb, $5::jsonb, $6::jsonb)',
     values: [
-      row.id,
-      attempt === undefined ? null : JSON.stringify(attempt),
-      JSON.stringify(steps),
-      operation === null ? null : JSON.stringify(operation),
-      await deps.ledger.prepare(transfers),
-      JSON.stringify(events),
+      item.payment,
+      item.attempt === null ? null : JSON.stringify(item.attempt),
+      JSON.stringify(item.steps),
+      item.operation === null ? null : JSON.stringify(item.operation),
+      JSON.stringify(item.transfers),
+      JSON.stringify(item.events),
     ],
   });
-  return viewOf(rows[0]!);
+  return rows[0]!;
+}
+
+/** An item of a batch that failed alone, as pg reports a failed statement. */
+export class FinishItemError extends Error {
+  readonly code: string;
+  readonly constraint: string | undefined;
+  constructor(code: string, message: string, constraint: string | undefined) {
+    super(message);
+    this.code = code;
+    this.constraint = constraint;
+  }
+}
+
+/**
+ * Group commit (migrations/0004, `finish_payments`): the finish steps of concurrent
+ * authorizations in one call and one transaction, each item in a subtransaction of its own.
+ */
+export function createFinishBatcher(
+  pool: Pick<pg.Pool, 'query'>,
+  options: { maxBatch: number; maxWaitMs: number },
+): Batcher<FinishItem, PaymentRow> {
+  return new Batcher<FinishItem, PaymentRow>({
+    ...options,
+    runOne: (item) => finishOne(pool, item),
+    runBatch: async (items) => {
+      const { rows } = await pool.query<FinishedRow>({
+        name: 'finish_payments',
+        text: 'SELECT f.idx, f.err_state, f.err_message, f.err_constraint, (f.p).* FROM finish_payments($1::jsonb) f ORDER BY f.idx',
+        values: [JSON.stringify(items)],
+      });
+      return rows.map(({ idx: _idx, err_state, err_message, err_constraint, ...row }) =>
+        err_state === null
+          ? { ok: true as const, value: row }
+          : {
+              ok: false as const,
+              error: new FinishItemError(
+                err_state,
+                err_message ?? 'finish failed',
+                err_constraint ?? undefined,
+              ),
+            },
+      );
+    },
+  });
+}
+
+interface FinishedRow extends PaymentRow {
+  idx: number;
+  err_state: string | null;
+  err_message: string | null;
+  err_constraint: string | null;
 }
 
 function rowAfter(row: PaymentRow, step: Step): PaymentRow {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConflictError } from '@scale-models/errors';
 import type pg from 'pg';
+import { Batcher } from './batcher.ts';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -43,19 +44,45 @@ function canonicalJson(value: unknown): string {
 export class IdempotencyStore {
   private readonly pool: Queryable;
   private readonly leaseMs: number;
+  private readonly completions: Batcher<Completion, void> | undefined;
 
-  constructor(pool: Queryable, leaseMs: number) {
+  /** With `groupCommit`, concurrent completions are written in one statement and commit. */
+  constructor(
+    pool: Queryable,
+    leaseMs: number,
+    groupCommit?: { maxBatch: number; maxWaitMs: number },
+  ) {
     this.pool = pool;
     this.leaseMs = leaseMs;
+    this.completions =
+      groupCommit === undefined
+        ? undefined
+        : new Batcher<Completion, void>({
+            ...groupCommit,
+            runOne: (completion) => this.completeOne(completion),
+            // One UPDATE for the batch: it cannot fail one key and not the others, so a
+            // failure fails the batch, and the batcher retries each key alone.
+            runBatch: async (completions) => {
+              await this.pool.query({
+                name: 'complete_keys',
+                text: `UPDATE idempotency_keys k SET state = 'done', response_status = c.status,
+                         response_body = c.body
+                       FROM jsonb_to_recordset($1::jsonb) AS c(merchant text, key text, status smallint, body jsonb)
+                       WHERE k.merchant_id = c.merchant AND k.key = c.key`,
+                values: [JSON.stringify(completions)],
+              });
+              return completions.map(() => ({ ok: true as const, value: undefined }));
+            },
+          });
   }
 
   async claim(merchantId: string, key: string, fingerprint: Buffer): Promise<Claim> {
-    let { rows } = await this.pool.query<KeyRow>(CLAIM, [
-      merchantId,
-      key,
-      fingerprint,
-      this.leaseMs,
-    ]);
+    // Prepared once per connection (named): planning this statement cost more than running it.
+    let { rows } = await this.pool.query<KeyRow>({
+      name: 'claim_key',
+      text: CLAIM,
+      values: [merchantId, key, fingerprint, this.leaseMs],
+    });
     // A row committed by a concurrent claim after this statement's snapshot is not visible
     // to its SELECT part: read it again in a statement of its own.
     if (rows.length === 0) ({ rows } = await this.pool.query<KeyRow>(READ, [merchantId, key]));
@@ -77,11 +104,18 @@ export class IdempotencyStore {
   }
 
   async complete(merchantId: string, key: string, response: StoredResponse): Promise<void> {
-    await this.pool.query(
-      `UPDATE idempotency_keys SET state = 'done', response_status = $3, response_body = $4
+    const completion = { merchant: merchantId, key, status: response.status, body: response.body };
+    if (this.completions === undefined) await this.completeOne(completion);
+    else await this.completions.submit(completion);
+  }
+
+  private async completeOne({ merchant, key, status, body }: Completion): Promise<void> {
+    await this.pool.query({
+      name: 'complete_key',
+      text: `UPDATE idempotency_keys SET state = 'done', response_status = $3, response_body = $4
        WHERE merchant_id = $1 AND key = $2`,
-      [merchantId, key, response.status, JSON.stringify(response.body)],
-    );
+      values: [merchant, key, status, JSON.stringify(body)],
+    });
   }
 
   /** Completes the key of the request that created a payment the recovery job resolved. */
@@ -108,6 +142,13 @@ export class IdempotencyStore {
     );
     return rowCount ?? 0;
   }
+}
+
+interface Completion {
+  merchant: string;
+  key: string;
+  status: number;
+  body: unknown;
 }
 
 interface KeyRow {

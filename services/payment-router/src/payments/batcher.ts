@@ -1,0 +1,82 @@
+/** What one item of a batch came to: its result, or the error that failed it alone. */
+export type ItemResult<O> = { ok: true; value: O } | { ok: false; error: unknown };
+
+export interface BatcherOptions<I, O> {
+  /** Runs a batch in one transaction; one result per item, in order. */
+  runBatch: (items: I[]) => Promise<ItemResult<O>[]>;
+  /** Runs one item alone: used when a whole batch failed (a deadlock, a lost connection). */
+  runOne: (item: I) => Promise<O>;
+  /** Most items in one batch. */
+  maxBatch: number;
+  /** How long the first item of an idle batcher waits for company (0: the current tick only). */
+  maxWaitMs: number;
+}
+
+/**
+ * Group commit, like a dynamic batcher of model inference: items submitted while a batch is
+ * being committed wait and go together in the next one (at most `maxBatch`), so the commit
+ * rate stays about the database's round-trip rate whatever the request rate; at low load an
+ * item waits only `maxWaitMs`. One batch in flight at a time. Each caller is answered after
+ * its batch committed, with its own result or error; a batch that fails as a whole is run
+ * again item by item, so nothing is lost and one item cannot fail another.
+ */
+export class Batcher<I, O> {
+  private readonly options: BatcherOptions<I, O>;
+  private queue: { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }[] = [];
+  private inFlight = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(options: BatcherOptions<I, O>) {
+    this.options = options;
+  }
+
+  submit(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.inFlight || this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, this.options.maxWaitMs);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.inFlight || this.queue.length === 0) return;
+    this.inFlight = true;
+    const batch = this.queue.splice(0, this.options.maxBatch);
+    try {
+      let results: ItemResult<O>[] | undefined;
+      try {
+        results = await this.options.runBatch(batch.map((entry) => entry.item));
+      } catch {
+        results = undefined;
+      }
+      if (results === undefined) {
+        await Promise.all(
+          batch.map(async (entry) => {
+            try {
+              entry.resolve(await this.options.runOne(entry.item));
+            } catch (error) {
+              entry.reject(error);
+            }
+          }),
+        );
+      } else {
+        batch.forEach((entry, i) => {
+          const result = results[i]!;
+          if (result.ok) entry.resolve(result.value);
+          else entry.reject(result.error);
+        });
+      }
+    } finally {
+      this.inFlight = false;
+      // Whatever came in meanwhile goes at once: it has waited one commit already.
+      if (this.queue.length > 0) void this.flush();
+    }
+  }
+}

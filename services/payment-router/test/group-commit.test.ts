@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import { createPool, migrate } from '@scale-models/postgres';
+import { createTestDatabase } from '@scale-models/testkit';
+import type { TestDatabase } from '@scale-models/testkit';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LedgerStore, trialBalance } from '../src/adapters/ledger-store.ts';
+import { Batcher } from '../src/payments/batcher.ts';
+import { MIGRATIONS } from '../src/payments/create-payment-deps.ts';
+import type { FinishItem } from '../src/payments/finish-payment.ts';
+import {
+  createFinishBatcher,
+  finishAttempt,
+  finishDeclined,
+} from '../src/payments/finish-payment.ts';
+import type { PaymentDeps } from '../src/payments/payment-deps.ts';
+import type { PaymentRow } from '../src/payments/payment-view.ts';
+
+describe('the batcher', () => {
+  it('sends what arrives together as one batch, and one failed item fails only its caller', async () => {
+    const batches: number[][] = [];
+    const batcher = new Batcher<number, number>({
+      maxBatch: 10,
+      maxWaitMs: 0,
+      runBatch: (items) => {
+        batches.push(items);
+        return Promise.resolve(
+          items.map((n) =>
+            n === 2
+              ? { ok: false as const, error: new Error('two') }
+              : { ok: true as const, value: n * 10 },
+          ),
+        );
+      },
+      runOne: () => Promise.reject(new Error('not used')),
+    });
+    const results = await Promise.allSettled([1, 2, 3].map((n) => batcher.submit(n)));
+    expect(batches).toEqual([[1, 2, 3]]);
+    expect(
+      results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)),
+    ).toEqual([10, 'two', 30]);
+  });
+
+  it('sends what arrives during a commit in the next batch, at most maxBatch at a time', async () => {
+    const batches: number[][] = [];
+    const batcher = new Batcher<number, number>({
+      maxBatch: 3,
+      maxWaitMs: 0,
+      runBatch: async (items) => {
+        batches.push(items);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return items.map((n) => ({ ok: true as const, value: n }));
+      },
+      runOne: () => Promise.reject(new Error('not used')),
+    });
+    const first = batcher.submit(0);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const rest = [1, 2, 3, 4].map((n) => batcher.submit(n));
+    expect(await Promise.all([first, ...rest])).toEqual([0, 1, 2, 3, 4]);
+    expect(batches).toEqual([[0], [1, 2, 3], [4]]);
+  });
+
+  it('runs each item alone when the whole batch fails, so none is lost', async () => {
+    const batcher = new Batcher<number, number>({
+      maxBatch: 10,
+      maxWaitMs: 0,
+      runBatch: () => Promise.reject(new Error('deadlock detected')),
+      runOne: (n) => (n === 2 ? Promise.reject(new Error('two')) : Promise.resolve(n)),
+    });
+    const results = await Promise.allSettled([1, 2, 3].map((n) => batcher.submit(n)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  });
+});
+
+describe('group commit of finish steps in PostgreSQL', () => {
+  let database: TestDatabase;
+  let pool: pg.Pool;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('payment_router_group');
+    pool = createPool(database.url);
+    await migrate(pool, { directories: [MIGRATIONS], outbox: true });
+    await pool.query(`INSERT INTO merchants VALUES ('m', '\\x00')`);
+    await pool.query(`INSERT INTO card_vault (token, fingerprint, pan_ciphertext, pan_iv, pan_tag, brand, bin, last4, exp_month, exp_year)
+                      VALUES ('tok', '\\x01', '\\x02', '\\x03', '\\x04', 'visa', '424242', '4242', 1, 2030)`);
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await database?.drop();
+  });
+
+  async function processing(): Promise<PaymentRow> {
+    const { rows } = await pool.query<PaymentRow>(
+      `INSERT INTO payments (id, merchant_id, amount, currency, status, capture_method, card_token, card_brand, card_last4, card_country, fraud)
+       VALUES ($1, 'm', 1000, 'EUR', 'processing', 'automatic', 'tok', 'visa', '4242', 'DE', '{}') RETURNING *`,
+      [randomUUID()],
+    );
+    return rows[0]!;
+  }
+
+  it('commits the good items of a batch and answers a failed one with its own error', async () => {
+    const calls: string[] = [];
+    const counting = {
+      query: (...args: Parameters<pg.Pool['query']>) => {
+        const config = args[0] as { name?: string };
+        calls.push(config.name ?? 'unnamed');
+        return (pool.query as (...a: unknown[]) => Promise<unknown>)(...args);
+      },
+    } as unknown as pg.Pool;
+    // A long wait, so the three land in one batch even on a loaded machine (the approved one
+    // first creates its ledger accounts, a round trip of its own).
+    const finisher = createFinishBatcher(counting, { maxBatch: 64, maxWaitMs: 500 });
+    const deps = { pool, ledger: new LedgerStore(pool), finisher } as unknown as PaymentDeps;
+    const [approved, broken, declined] = [
+      await processing(),
+      await processing(),
+      await processing(),
+    ];
+    const routing = { reasons: [], attempts: [] };
+    // An illegal move (processing -> refunded) the state-machine trigger rejects.
+    const illegal: FinishItem = {
+      payment: broken.id,
+      attempt: null,
+      steps: [{ status: 'refunded' }],
+      operation: null,
+      transfers: [],
+      events: [],
+    };
+    const results = await Promise.allSettled([
+      finishAttempt(deps, approved, {
+        attemptId: randomUUID(),
+        psp: 'atlas',
+        outcome: { kind: 'approved', pspChargeId: 'ch_1' },
+        latencyMs: 3,
+      }),
+      finisher.submit(illegal),
+      finishDeclined(deps, declined, 'fraud_suspected', routing),
+    ]);
+    expect(calls.filter((name) => name === 'finish_payments')).toHaveLength(1);
+    expect(results[0]).toMatchObject({ status: 'fulfilled', value: { status: 'captured' } });
+    expect(results[1]).toMatchObject({
+      status: 'rejected',
+      reason: { constraint: 'payment_transition', code: '23514' },
+    });
+    expect(results[2]).toMatchObject({ status: 'fulfilled', value: { status: 'declined' } });
+
+    const { rows } = await pool.query<{
+      id: string;
+      status: string;
+      events: string;
+      entries: string;
+      outbox: string;
+    }>(
+      `SELECT p.id, p.status,
+         (SELECT count(*) FROM payment_events e WHERE e.payment_id = p.id) AS events,
+         (SELECT count(*) FROM ledger_entries le JOIN ledger_transfers t ON t.id = le.transfer_id WHERE t.payment_id = p.id) AS entries,
+         (SELECT count(*) FROM outbox_events o WHERE o.key = p.id::text) AS outbox
+       FROM payments p WHERE p.id = ANY($1::uuid[])`,
+      [[approved.id, broken.id, declined.id]],
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    expect(byId.get(approved.id)).toMatchObject({ status: 'captured', events: '3', outbox: '2' });
+    expect(Number(byId.get(approved.id)!.entries)).toBeGreaterThan(0);
+    expect(byId.get(broken.id)).toMatchObject({
+      status: 'processing',
+      events: '1',
+      entries: '0',
+      outbox: '0',
+    });
+    expect(byId.get(declined.id)).toMatchObject({
+      status: 'declined',
+      events: '2',
+      entries: '0',
+      outbox: '1',
+    });
+    const books = await trialBalance(pool);
+    expect(books.unbalancedTransfers).toEqual([]);
+    expect(books.driftedAccounts).toEqual([]);
+  });
+
+  it('answers a payment the recovery job already finished with its row, untouched', async () => {
+    const finisher = createFinishBatcher(pool, { maxBatch: 64, maxWaitMs: 0 });
+    const deps = { pool, ledger: new LedgerStore(pool), finisher } as unknown as PaymentDeps;
+    const row = await processing();
+    const routing = { reasons: [], attempts: [] };
+    await finishDeclined(deps, row, 'first', routing);
+    const again = await finishDeclined(deps, row, 'second', routing);
+    expect(again).toMatchObject({ status: 'declined', declineCode: 'first' });
+  });
+});
