@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { createPool, migrate, withTransaction } from '@scale-models/postgres';
-import { createTestDatabase } from '@scale-models/testkit';
-import type { TestDatabase } from '@scale-models/testkit';
+import { withTransaction } from '@scale-models/postgres';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LedgerStore, trialBalance } from '../src/adapters/ledger-store.ts';
@@ -18,25 +16,19 @@ import {
 import type { PaymentAmounts } from '../src/domain/payment-operations.ts';
 import { planCapture, planRefund, planVoid } from '../src/domain/payment-operations.ts';
 import { PAYMENT_TRANSITIONS } from '../src/domain/payment-status.ts';
-import { MIGRATIONS } from '../src/payments/create-payment-deps.ts';
+import { createSeededDatabase } from './support/seeded-database.ts';
+import type { SeededDatabase } from './support/seeded-database.ts';
 
-let database: TestDatabase;
+let seeded: SeededDatabase;
 let pool: pg.Pool;
 let ledger: LedgerStore;
 
 beforeAll(async () => {
-  database = await createTestDatabase('payment_router_db');
-  pool = createPool(database.url);
+  seeded = await createSeededDatabase('payment_router_db');
+  pool = seeded.pool;
   ledger = new LedgerStore(pool);
-  await migrate(pool, { directories: [MIGRATIONS], outbox: true });
-  await pool.query(`INSERT INTO merchants VALUES ('m', '\\x00')`);
-  await pool.query(`INSERT INTO card_vault (token, fingerprint, pan_ciphertext, pan_iv, pan_tag, brand, bin, last4, exp_month, exp_year)
-                    VALUES ('tok', '\\x01', '\\x02', '\\x03', '\\x04', 'visa', '424242', '4242', 1, 2030)`);
 });
-afterAll(async () => {
-  await pool?.end();
-  await database?.drop();
-});
+afterAll(() => seeded?.close());
 
 async function newPayment(): Promise<string> {
   const id = randomUUID();

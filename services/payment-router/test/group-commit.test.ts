@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createPool, migrate } from '@scale-models/postgres';
-import { createTestDatabase } from '@scale-models/testkit';
-import type { TestDatabase } from '@scale-models/testkit';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LedgerStore, trialBalance } from '../src/adapters/ledger-store.ts';
 import { Batcher } from '../src/payments/batcher.ts';
-import { MIGRATIONS } from '../src/payments/create-payment-deps.ts';
 import type { FinishItem } from '../src/payments/finish-payment.ts';
 import {
   createFinishBatcher,
@@ -15,6 +11,8 @@ import {
 } from '../src/payments/finish-payment.ts';
 import type { PaymentDeps } from '../src/payments/payment-deps.ts';
 import type { PaymentRow } from '../src/payments/payment-view.ts';
+import { createSeededDatabase } from './support/seeded-database.ts';
+import type { SeededDatabase } from './support/seeded-database.ts';
 
 describe('the batcher', () => {
   it('sends what arrives together as one batch, and one failed item fails only its caller', async () => {
@@ -73,21 +71,14 @@ describe('the batcher', () => {
 });
 
 describe('group commit of finish steps in PostgreSQL', () => {
-  let database: TestDatabase;
+  let seeded: SeededDatabase;
   let pool: pg.Pool;
 
   beforeAll(async () => {
-    database = await createTestDatabase('payment_router_group');
-    pool = createPool(database.url);
-    await migrate(pool, { directories: [MIGRATIONS], outbox: true });
-    await pool.query(`INSERT INTO merchants VALUES ('m', '\\x00')`);
-    await pool.query(`INSERT INTO card_vault (token, fingerprint, pan_ciphertext, pan_iv, pan_tag, brand, bin, last4, exp_month, exp_year)
-                      VALUES ('tok', '\\x01', '\\x02', '\\x03', '\\x04', 'visa', '424242', '4242', 1, 2030)`);
+    seeded = await createSeededDatabase('payment_router_group');
+    pool = seeded.pool;
   });
-  afterAll(async () => {
-    await pool?.end();
-    await database?.drop();
-  });
+  afterAll(() => seeded?.close());
 
   async function processing(): Promise<PaymentRow> {
     const { rows } = await pool.query<PaymentRow>(
