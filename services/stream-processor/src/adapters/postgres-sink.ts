@@ -3,6 +3,7 @@ import { keepConsumerRunning, parseCloudEvent } from '@scale-models/kafka';
 import { createPool, ensureDatabase, migrate, withTransaction } from '@scale-models/postgres';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import type pg from 'pg';
+import { commitEachChunk } from './commit-each-chunk.ts';
 import type { ViewUpdate } from './live-view.ts';
 
 export interface PostgresSinkOptions {
@@ -49,19 +50,9 @@ export async function startPostgresSink(options: PostgresSinkOptions): Promise<P
   const stopRestarting = await keepConsumerRunning(consumer, {
     autoCommit: false,
     eachBatchAutoResolve: false,
-    eachBatch: async (payload) => {
-      const { batch } = payload;
-      for (let start = 0; start < batch.messages.length; start += size) {
-        if (!payload.isRunning() || payload.isStale()) return;
-        const chunk = batch.messages.slice(start, start + size);
-        await writeChunk(options, batch.partition, chunk);
-        const last = chunk.at(-1)!.offset;
-        payload.resolveOffset(last);
-        const next = (BigInt(last) + 1n).toString();
-        await consumer.commitOffsets([{ topic, partition: batch.partition, offset: next }]);
-        await payload.heartbeat();
-      }
-    },
+    eachBatch: commitEachChunk(consumer, size, (batch, chunk) =>
+      writeChunk(options, batch.partition, chunk),
+    ),
   });
   return {
     async rows() {

@@ -11,6 +11,7 @@ import type { Kafka, RecordMetadata } from 'kafkajs';
 import type { QueryPlan } from '../domain/query-plan.ts';
 import { InputError } from '@scale-models/errors';
 import { stageCount, stagePlan, tableSources } from '../domain/stages.ts';
+import { commitEachChunk } from './commit-each-chunk.ts';
 import { copartitionedAssigner } from './copartitioned-assigner.ts';
 import { createQueryTasks } from './query-tasks.ts';
 import type { QueryTasks } from './query-tasks.ts';
@@ -144,38 +145,23 @@ async function runAtLeastOnce(options: RunQueryOptions, tasks: QueryTasks, input
   const stopRestarting = await keepConsumerRunning(consumer, {
     autoCommit: false,
     eachBatchAutoResolve: false,
-    eachBatch: async (payload) => {
-      const { batch } = payload;
-      for (let start = 0; start < batch.messages.length; start += size) {
-        if (!payload.isRunning() || payload.isStale()) return;
-        const chunk = batch.messages.slice(start, start + size);
-        const outputs: OutputMessage[] = [];
-        let written: RecordMetadata[] = [];
-        for (const message of chunk) {
-          outputs.push(
-            ...(await tasks.transform(toConsumedMessage(batch.topic, batch.partition, message))),
-          );
-        }
-        outputs.push(...(await tasks.flushChunk(batch.topic, batch.partition)));
-        if (outputs.length > 0) {
-          written = await producer.sendBatch({
-            topicMessages: outputs.map(({ topic, ...message }) => ({ topic, messages: [message] })),
-            acks: -1,
-          });
-        }
-        await tasks.onChunkEnd(batch.topic, batch.partition, true, written);
-        const last = chunk.at(-1)!.offset;
-        payload.resolveOffset(last);
-        await consumer.commitOffsets([
-          {
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: (BigInt(last) + 1n).toString(),
-          },
-        ]);
-        await payload.heartbeat();
+    eachBatch: commitEachChunk(consumer, size, async (batch, chunk) => {
+      const outputs: OutputMessage[] = [];
+      let written: RecordMetadata[] = [];
+      for (const message of chunk) {
+        outputs.push(
+          ...(await tasks.transform(toConsumedMessage(batch.topic, batch.partition, message))),
+        );
       }
-    },
+      outputs.push(...(await tasks.flushChunk(batch.topic, batch.partition)));
+      if (outputs.length > 0) {
+        written = await producer.sendBatch({
+          topicMessages: outputs.map(({ topic, ...message }) => ({ topic, messages: [message] })),
+          acks: -1,
+        });
+      }
+      await tasks.onChunkEnd(batch.topic, batch.partition, true, written);
+    }),
   });
   return async () => {
     stopRestarting();
