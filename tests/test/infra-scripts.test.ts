@@ -9,11 +9,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const scripts = join(import.meta.dirname, '..', '..', 'scripts', 'infra');
 const infraDir = mkdtempSync(join(tmpdir(), 'scale-models-infra-'));
-const ports = { PG_PORT: 55432, REDIS_PORT: 56379, KAFKA_PORT: 59092, MQTT_PORT: 51883 };
+// Below Linux's ephemeral range (32768-60999): a port in it can be taken at any moment as the
+// local end of one of the suite's many client connections, and the server then cannot bind it.
+const ports = { PG_PORT: 25432, REDIS_PORT: 26379, KAFKA_PORT: 29092, MQTT_PORT: 21883 };
 const env = {
   ...process.env,
   SCALE_MODELS_INFRA_DIR: infraDir,
-  KAFKA_CONTROLLER_PORT: '59093',
+  KAFKA_CONTROLLER_PORT: '29093',
   ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])),
 };
 
