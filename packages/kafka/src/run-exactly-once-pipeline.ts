@@ -135,7 +135,7 @@ async function processBatch(
 ): Promise<void> {
   const { batch } = payload;
   const size = options.maxMessagesPerTransaction ?? 100;
-  // Connecting this task's producer (InitProducerId) fences a predecessor and lets its last
+  // Opening this task's producer (InitProducerId) fences a predecessor and lets its last
   // transaction finish before `transform` reads anything that transaction wrote.
   await producers.get(batch.topic, batch.partition);
   for (let start = 0; start < batch.messages.length; start += size) {

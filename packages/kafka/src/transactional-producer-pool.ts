@@ -37,9 +37,14 @@ export function createTransactionalProducerPool(
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     await producer.connect();
-    // kafkajs sends the transactional InitProducerId on the first transaction, not on connect;
-    // an empty one (its abort sends nothing) is Java's initTransactions().
-    await (await producer.transaction()).abort();
+    try {
+      // kafkajs sends the transactional InitProducerId on the first transaction, not on
+      // connect; an empty one (its abort sends nothing) is Java's initTransactions().
+      await (await producer.transaction()).abort();
+    } catch (error) {
+      await producer.disconnect();
+      throw error;
+    }
     return producer;
   };
   const close = async (id: string): Promise<void> => {
