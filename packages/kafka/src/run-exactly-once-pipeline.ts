@@ -9,7 +9,11 @@ import type {
 import { toConsumedMessage } from './consumed-message.ts';
 import { keepConsumerRunning } from './keep-consumer-running.ts';
 import type { ConsumedMessage } from './consumed-message.ts';
-import { createTransactionalProducerPool } from './transactional-producer-pool.ts';
+import {
+  createTransactionalProducerPool,
+  taskPerPartition,
+  taskPerTopicPartition,
+} from './transactional-producer-pool.ts';
 import type { TransactionalProducerPool } from './transactional-producer-pool.ts';
 
 export interface OutputMessage {
@@ -25,8 +29,19 @@ export interface PipelineOptions {
   kafka: Kafka;
   groupId: string;
   inputTopics: string[];
-  /** Each input partition gets the transactional id `<prefix>-<topic>-<partition>`. */
+  /**
+   * Each task gets the transactional id `<prefix>-<topic>-<partition>`, or `<prefix>-task-<p>`
+   * when the inputs are co-partitioned.
+   */
   transactionalIdPrefix: string;
+  /**
+   * Partition p of every input topic is one task (a stream and the table it joins): one
+   * transactional id for all of them, so a new owner's InitProducerId fences the predecessor
+   * on every topic of the task before any of it is read. Default false: a task per
+   * topic-partition. The task's batches never overlap: kafkajs hands this pipeline one batch at
+   * a time (partitionsConsumedConcurrently 1).
+   */
+  copartitioned?: boolean;
   /** Pure function of the input: it may run again for a message whose transaction aborted. */
   transform: (message: ConsumedMessage) => OutputMessage[] | Promise<OutputMessage[]>;
   /**
@@ -75,7 +90,11 @@ export interface PipelineHandle {
  */
 export async function runExactlyOncePipeline(options: PipelineOptions): Promise<PipelineHandle> {
   const { kafka, groupId, inputTopics, fromBeginning = true } = options;
-  const producers = createTransactionalProducerPool(kafka, options.transactionalIdPrefix);
+  const producers = createTransactionalProducerPool(
+    kafka,
+    options.transactionalIdPrefix,
+    options.copartitioned === true ? taskPerPartition : taskPerTopicPartition,
+  );
   const consumer = kafka.consumer({
     groupId,
     // Outputs of aborted upstream transactions must never become inputs here.
@@ -116,8 +135,8 @@ async function processBatch(
 ): Promise<void> {
   const { batch } = payload;
   const size = options.maxMessagesPerTransaction ?? 100;
-  // Connecting this partition's producer (InitProducerId) fences a predecessor and lets its
-  // last transaction finish before `transform` reads anything that transaction wrote.
+  // Opening this task's producer (InitProducerId) fences a predecessor and lets its last
+  // transaction finish before `transform` reads anything that transaction wrote.
   await producers.get(batch.topic, batch.partition);
   for (let start = 0; start < batch.messages.length; start += size) {
     if (!payload.isRunning() || payload.isStale()) return;

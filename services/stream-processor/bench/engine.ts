@@ -6,30 +6,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Table from 'cli-table3';
 import { openTaskState } from '../src/adapters/lmdb-state.ts';
+import { createInputFeeder } from '../src/domain/run-bounded.ts';
 import { createTask } from '../src/domain/task.ts';
 import { nexmarkCatalog } from '../src/nexmark/catalog.ts';
 import { nexmarkEvents } from '../src/nexmark/generator.ts';
+import { nexmarkBoundedInputs } from '../src/nexmark/messages.ts';
 import { nexmarkQuery } from '../src/nexmark/queries.ts';
 import type { NexmarkQuery } from '../src/nexmark/queries.ts';
 import { FLINK_PER_CORE, QUERIES } from './peers.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 300_000);
 const OPTIONS = { allowedLatenessMs: 0, outOfOrdernessMs: 0, idleTimeoutMs: 60_000 };
-const values = [
-  ...nexmarkEvents(EVENTS, { eventsPerSecond: 10_000, baseTime: 1_700_000_000_000 }),
-].map((event) => Buffer.from(JSON.stringify(event)));
+// As the generator writes them: persons also as rows of the persons table (q3 joins it).
+const inputs = nexmarkBoundedInputs(
+  nexmarkEvents(EVENTS, { eventsPerSecond: 10_000, baseTime: 1_700_000_000_000 }),
+);
 
 /** Like the Kafka runner: a chunk of 500 inputs, then its state changes commit to LMDB. */
 function run(query: NexmarkQuery) {
   const state = openTaskState(join(mkdtempSync(join(tmpdir(), 'sp-bench-')), query));
   const plan = nexmarkQuery(query, nexmarkCatalog(), OPTIONS);
   const task = createTask(plan, state.store);
+  const feed = createInputFeeder(plan, task, () => 0);
   let results = 0;
   let changelog = 0;
   const started = process.hrtime.bigint();
-  values.forEach((value, i) => {
-    const record = plan.decode(value, null);
-    if (record !== null) results += task.process('p0', record, 0).length;
+  inputs.forEach((input, i) => {
+    results += feed(input).length;
     if (i % 500 === 499) {
       changelog += state.pending().length;
       state.commit();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createKafka, ensureTopics, runExactlyOncePipeline } from '@scale-models/kafka';
 import Table from 'cli-table3';
 import type { Kafka } from 'kafkajs';
-import { produceNexmark } from '../src/adapters/nexmark-producer.ts';
+import { nexmarkTopicSpecs, produceNexmark } from '../src/adapters/nexmark-producer.ts';
 import { runQuery } from '../src/adapters/run-query.ts';
 import type { DeliveryMode } from '../src/adapters/run-query.ts';
 import { queryTopics, stageTopics } from '../src/adapters/topics.ts';
@@ -26,9 +26,10 @@ const kafka = createKafka({
   clientId: 'sp-bench',
 });
 const input = `stream-processor.bench-${run}.event.v1`;
-await ensureTopics(kafka, [{ topic: input, partitions: 1 }]);
+const nexmarkTopics = { events: input, persons: `stream-processor.bench-${run}.person.v1` };
+await ensureTopics(kafka, nexmarkTopicSpecs(nexmarkTopics, 1));
 await produceNexmark(kafka, {
-  topic: input,
+  topics: nexmarkTopics,
   count: EVENTS,
   rate: 0,
   eventsPerSecond: 10_000,
@@ -129,7 +130,7 @@ async function drained(groupId: string, topic: string, transactional: boolean) {
 }
 
 async function query(name: NexmarkQuery, mode: DeliveryMode) {
-  const plan = nexmarkQuery(name, nexmarkCatalog(input), {
+  const plan = nexmarkQuery(name, nexmarkCatalog(nexmarkTopics), {
     allowedLatenessMs: 0,
     outOfOrdernessMs: 0,
     idleTimeoutMs: 60_000,

@@ -1,4 +1,5 @@
 import { nexmarkCatalog } from './nexmark/catalog.ts';
+import type { NexmarkTopics } from './nexmark/catalog.ts';
 import { createCatalog } from './sql/catalog.ts';
 import type { Catalog } from './sql/catalog.ts';
 
@@ -6,7 +7,9 @@ import type { Catalog } from './sql/catalog.ts';
 export const CLICKS_TOPIC = 'stream-processor.click.recorded.v1';
 
 /** Streams and tables the SQL front end knows: the click stream and Nexmark's. */
-export function serviceCatalog(topics: { clicks?: string; nexmark?: string } = {}): Catalog {
+export function serviceCatalog(
+  topics: { clicks?: string; nexmark?: Partial<NexmarkTopics> } = {},
+): Catalog {
   const clicks = createCatalog([
     {
       name: 'clicks',

@@ -22,7 +22,8 @@ export interface RestoreReport {
 /**
  * Brings a task's local state up to its committed changelog partition: the tail beyond the
  * state's checkpoint when it can be trusted, else everything after wiping it. Runs after the
- * partition's producer fenced its predecessor, so no transaction is left open on the changelog.
+ * task's producer fenced its predecessor (on every topic the task reads), so no transaction is
+ * left open on the changelog.
  */
 export async function restoreTaskState(
   kafka: Kafka,

@@ -109,6 +109,9 @@ async function runTransactional(options: RunQueryOptions, tasks: QueryTasks, inp
     groupId: options.groupId,
     inputTopics: inputs,
     partitionAssigners: [copartitionedAssigner],
+    // One transactional id per task, not per topic-partition: a new owner fences the
+    // predecessor on the stream and the table topic before it restores the task's state.
+    copartitioned: true,
     transactionalIdPrefix: options.groupId,
     maxMessagesPerTransaction: options.maxMessagesPerTransaction ?? 500,
     sendPerChunk: true,

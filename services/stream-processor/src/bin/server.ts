@@ -6,7 +6,8 @@ import { createQueryManager } from '../adapters/query-manager.ts';
 import { buildApp } from '../app.ts';
 import { ConfigSchema } from '../config.ts';
 import { clickRecorded } from '../contracts.ts';
-import { NEXMARK_TOPIC } from '../nexmark/catalog.ts';
+import { nexmarkTopicSpecs } from '../adapters/nexmark-producer.ts';
+import { NEXMARK_PERSONS_TOPIC, NEXMARK_TOPIC } from '../nexmark/catalog.ts';
 import { CLICKS_TOPIC, serviceCatalog } from '../streams.ts';
 
 const config = loadConfigOrExit(ConfigSchema);
@@ -16,7 +17,7 @@ const kafka = createKafka({
 });
 await ensureTopics(kafka, [
   { topic: CLICKS_TOPIC, partitions: 3 },
-  { topic: NEXMARK_TOPIC, partitions: 1 },
+  ...nexmarkTopicSpecs({ events: NEXMARK_TOPIC, persons: NEXMARK_PERSONS_TOPIC }, 1),
 ]);
 const redis = createRedis(config.REDIS_URL, {
   name: 'stream-processor',

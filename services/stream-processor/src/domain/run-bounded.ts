@@ -1,19 +1,40 @@
+import { InputError } from '@scale-models/errors';
 import type { QueryPlan } from './query-plan.ts';
 import type { Row } from './record.ts';
+import { tableSources } from './stages.ts';
 import type { StateStore } from './state-store.ts';
 import { createTask } from './task.ts';
-import type { TaskOutput } from './task.ts';
+import type { Task, TaskOutput } from './task.ts';
 
 export interface BoundedInput {
   source: string;
   key: string | null;
   value: Buffer;
+  /** Set on a row of a table's own topic (read with changelog semantics, as on Kafka). */
+  table?: string;
 }
 
 export interface BoundedRun {
   results: Row[];
   late: Row[];
   poison: { value: Buffer; error: unknown }[];
+}
+
+/**
+ * Feeds one input to a task as the Kafka runner does: a stream event is decoded by the plan,
+ * a table row by its table (rows of tables the plan does not join are not its input).
+ * Poison throws an InputError.
+ */
+export function createInputFeeder(plan: QueryPlan, task: Task, now: () => number) {
+  const tables = new Map(tableSources(plan).map((table) => [table.topic, table]));
+  return (input: BoundedInput): TaskOutput[] => {
+    if (input.table !== undefined) {
+      const table = tables.get(input.table);
+      return table === undefined ? [] : task.update(table.decode(input.value, input.key));
+    }
+    const record = plan.decode(input.value, input.key);
+    return record === null ? [] : task.process(input.source, record, now());
+  };
 }
 
 /**
@@ -27,20 +48,19 @@ export function runBounded(
   now = () => 0,
 ): BoundedRun {
   const task = createTask(plan, store);
+  const feed = createInputFeeder(plan, task, now);
   const run: BoundedRun = { results: [], late: [], poison: [] };
   const collect = (outputs: TaskOutput[]) => {
     for (const output of outputs)
       (output.kind === 'result' ? run.results : run.late).push(output.record.row);
   };
   for (const input of inputs) {
-    let record;
     try {
-      record = plan.decode(input.value, input.key);
+      collect(feed(input));
     } catch (error) {
+      if (!(error instanceof InputError)) throw error;
       run.poison.push({ value: input.value, error });
-      continue;
     }
-    if (record !== null) collect(task.process(input.source, record, now()));
   }
   collect(task.endOfInput());
   return run;

@@ -25,7 +25,10 @@ interface TableEntry {
 /**
  * Stream-table join: table rows (a compacted topic's latest value per key) are upserted into
  * keyed state, deletions remove them; each stream event looks its key up and is emitted
- * joined with the row as it is now (inner join).
+ * joined with the row as it is now (inner join), unless the row is younger than the event:
+ * by event time it did not exist yet when the event happened (only the latest version of a
+ * row is kept, so such an event finds no match). A table without event times has rows of
+ * time 0, which every event sees.
  */
 export function createTableJoinOperator(options: TableJoinOptions): Operator {
   const table = scopedStore(options.store, 'r|');
@@ -50,7 +53,7 @@ export function createTableJoinOperator(options: TableJoinOptions): Operator {
         options.ttlMs !== undefined &&
         entry !== undefined &&
         record.time - entry.time >= options.ttlMs;
-      if (entry === undefined || expired) return;
+      if (entry === undefined || expired || entry.time > record.time) return;
       emit({ key: record.key, time: record.time, row: options.combine(record.row, entry.row) });
     },
     onWatermark(watermark) {

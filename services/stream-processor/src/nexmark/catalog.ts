@@ -1,8 +1,16 @@
 import { createCatalog } from '../sql/catalog.ts';
 import type { Catalog, SourceSchema } from '../sql/catalog.ts';
 
-/** The one topic the Nexmark generator writes all three kinds of event to. */
+/** The topic the Nexmark generator writes all three kinds of event to. */
 export const NEXMARK_TOPIC = 'stream-processor.nexmark.event.v1';
+
+/** The persons table: each person also on a compacted topic keyed by person id. */
+export const NEXMARK_PERSONS_TOPIC = 'stream-processor.nexmark.person.v1';
+
+export interface NexmarkTopics {
+  events: string;
+  persons: string;
+}
 
 const person: SourceSchema['columns'] = {
   id: 'number',
@@ -16,8 +24,13 @@ const person: SourceSchema['columns'] = {
 };
 const ofType = (type: string) => (raw: Record<string, unknown>) => raw.type === type;
 
-/** `bid`, `auction`, `person` streams and the `persons` table, as Flink's Nexmark names them. */
-export function nexmarkCatalog(topic = NEXMARK_TOPIC): Catalog {
+/**
+ * `bid`, `auction`, `person` streams on the event topic and the `persons` table on its own
+ * topic, as Flink's Nexmark names them. The table topic is keyed by person id and partitioned
+ * like the event topic, so a join repartitions auctions by seller to meet their seller's row.
+ */
+export function nexmarkCatalog(topics: Partial<NexmarkTopics> = {}): Catalog {
+  const topic = topics.events ?? NEXMARK_TOPIC;
   return createCatalog([
     {
       name: 'bid',
@@ -68,10 +81,9 @@ export function nexmarkCatalog(topic = NEXMARK_TOPIC): Catalog {
     {
       name: 'persons',
       kind: 'table',
-      topic,
+      topic: topics.persons ?? NEXMARK_PERSONS_TOPIC,
       timestamp: 'dateTime',
       key: 'id',
-      accepts: ofType('person'),
       columns: person,
     },
   ]);

@@ -29,10 +29,10 @@ export interface PlannedJoin {
 }
 
 /**
- * A stream-table join. A table with its own topic is co-partitioned with the stream, as in
- * Kafka Streams: its topic is keyed by the primary key with as many partitions as the stream,
- * the task of partition p reads both, and a stream not keyed by the join column is first
- * repartitioned by it. A table on the stream's own topic (Nexmark's persons) is decoded with it.
+ * A stream-table join. The table is read from its own topic, co-partitioned with the stream,
+ * as in Kafka Streams: its topic is keyed by the primary key with as many partitions as the
+ * stream, the task of partition p reads both, and a stream not keyed by the join column is
+ * first repartitioned by it.
  */
 export function planJoin(
   join: NonNullable<Select['join']>,
@@ -42,28 +42,32 @@ export function planJoin(
 ): PlannedJoin {
   const { tableField, streamField } = joinFields(join, scope, resolve);
   const table = scope.sources[1]!;
-  const ownTopic = table.schema.topic !== scope.sources[0]!.schema.topic;
-  if (ownTopic && tableField !== `${table.alias}.${table.schema.key}`) {
+  if (table.schema.topic === scope.sources[0]!.schema.topic) {
+    throw sqlError(
+      'unsupported_join',
+      `the table '${table.schema.name}' is on the stream's topic: a table needs a topic of its own`,
+      join.source.at,
+    );
+  }
+  if (tableField !== `${table.alias}.${table.schema.key}`) {
     throw sqlError(
       'unsupported_join',
       `join the table '${table.schema.name}' on its primary key '${table.schema.key}'`,
       join.on.at,
     );
   }
-  const joinOperator = (store: StateStore): Operator => {
-    const operator = createTableJoinOperator({
+  const joinOperator = (store: StateStore): Operator => ({
+    ...createTableJoinOperator({
       isTableRow: (row) => row[TABLE_SIDE] === true,
       isDeletion: (row) => row[DELETED] === true,
       tableKey: (row) => JSON.stringify(row[tableField]),
       streamKey: (row) => JSON.stringify(row[streamField]),
       combine: (stream, tableRow) => ({ ...tableRow, ...stream }),
       store,
-    });
-    if (!ownTopic) return operator;
-    const used = scope.used.get(table.alias)!;
-    return { ...operator, table: tableSource(table.schema, table.alias, used) };
-  };
-  if (!ownTopic || partitionedBy === streamField) {
+    }),
+    table: tableSource(table.schema, table.alias, scope.used.get(table.alias)!),
+  });
+  if (partitionedBy === streamField) {
     return { operators: (store) => [joinOperator(store)], partitionedBy };
   }
   // Keyed like the table's topic (the join value as a string), so both meet in one task.

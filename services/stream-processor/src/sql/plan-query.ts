@@ -149,18 +149,16 @@ function columnResolver(scope: Scope): ResolveColumn {
   };
 }
 
-/** The stream's topic carries the stream, and a table only if it has no topic of its own. */
+/** The stream's topic carries the stream (the table is read from its own, see `planJoin`). */
 function createDecoder(scope: Scope): QueryPlan['decode'] {
-  const topic = scope.sources[0]!.schema.topic;
-  return createSourceDecoder(
-    scope.sources
-      .filter(({ schema }) => schema.topic === topic)
-      .map(({ alias, schema }, index) => ({
-        schema,
-        used: scope.used.get(alias)!,
-        toRow: scope.qualified ? (raw: Row) => qualify(raw, alias, index > 0) : undefined,
-      })),
-  );
+  const { alias, schema } = scope.sources[0]!;
+  return createSourceDecoder([
+    {
+      schema,
+      used: scope.used.get(alias)!,
+      toRow: scope.qualified ? (raw: Row) => qualify(raw, alias, false) : undefined,
+    },
+  ]);
 }
 
 /** The column the stream's topic is partitioned by, as rows name it after decoding. */

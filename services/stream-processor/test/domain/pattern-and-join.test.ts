@@ -112,6 +112,12 @@ describe('stream-table join', () => {
     ]);
   });
 
+  it('joins a row only with events no older than it (as of event time)', () => {
+    // Ann registered at 10: a click at 5, arriving after her row, happened before she existed.
+    const out = run(join(), [user(1, 'Ann', 10), click(1, '/a', 5), click(1, '/b', 10)]);
+    expect(out).toEqual([{ page: '/b', name: 'Ann' }]);
+  });
+
   it('forgets table rows not updated within the TTL', () => {
     const out = run(join(1_000), [user(1, 'Ann', 0), click(1, '/a', 500), click(1, '/b', 5_000)]);
     expect(out).toEqual([{ page: '/a', name: 'Ann' }]);

@@ -3,7 +3,7 @@ import { InputError } from '@scale-models/errors';
 import { stageCount } from '../../src/domain/stages.ts';
 import { defineTable } from '../../src/sql/define-table.ts';
 import { planQuery } from '../../src/sql/plan-query.ts';
-import { serviceCatalog } from '../../src/streams.ts';
+import { CLICKS_TOPIC, serviceCatalog } from '../../src/streams.ts';
 
 const OPTIONS = { allowedLatenessMs: 0, outOfOrdernessMs: 0, idleTimeoutMs: 1_000 };
 
@@ -135,6 +135,24 @@ describe('SQL errors point at the line and column', () => {
       code: 'sql.unsupported_join',
       line: 1,
       column: 52,
+    });
+  });
+
+  it("refuses a table on the stream's own topic", () => {
+    const catalog = new Map([
+      ...serviceCatalog(),
+      [
+        'users',
+        defineTable(
+          `CREATE TABLE users (user STRING PRIMARY KEY, name STRING) WITH (topic = '${CLICKS_TOPIC}')`,
+        ),
+      ],
+    ]);
+    const sql = 'SELECT C.page FROM clicks C JOIN users U ON C.user = U.user';
+    expect(refusal(sql, (text) => planQuery(text, catalog, OPTIONS))).toMatchObject({
+      code: 'sql.unsupported_join',
+      line: 1,
+      column: 34,
     });
   });
 

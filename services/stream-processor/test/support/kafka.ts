@@ -2,7 +2,6 @@ import { createKafka, ensureTopics, parseCloudEvent, readToEnd } from '@scale-mo
 import { eventually, kafka as kafkaServer, uniqueName } from '@scale-models/testkit';
 import type { Kafka } from 'kafkajs';
 import { expect } from 'vitest';
-import type { ClickMessage } from './clicks.ts';
 
 export async function testKafka(): Promise<{ kafka: Kafka; brokers: string[] }> {
   const { brokers } = await kafkaServer();
@@ -15,17 +14,21 @@ export async function createInput(kafka: Kafka, partitions: number): Promise<str
   return topic;
 }
 
+/** Writes `messages` (to the partition each names, else the default partitioner's choice). */
 export async function produce(
   kafka: Kafka,
   topic: string,
-  messages: ClickMessage[],
+  messages: { partition?: number; key: string; value: string }[],
 ): Promise<void> {
   // Idempotent: kafkajs retries a failed produce request whole, partitions the broker already
   // appended included (a topic just created answers NOT_LEADER for a while); a plain producer
   // then writes those partitions twice, and a test's input is no longer what it expects.
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  await producer.send({ topic, messages });
+  // In slices: a request must stay under the broker's message size limit (1 MB).
+  for (let first = 0; first < messages.length; first += 2_000) {
+    await producer.send({ topic, messages: messages.slice(first, first + 2_000) });
+  }
   await producer.disconnect();
 }
 
