@@ -185,8 +185,9 @@ export function createQueryTasks(options: QueryTasksOptions) {
 
   return {
     transform: async (message: ConsumedMessage): Promise<OutputMessage[]> => {
-      const { task, state } = await taskOf(message.partition);
+      // Heard before the task is restored: a slow restore is no quiet partition.
       if (!tables.has(message.topic)) options.inputActivity?.heard(message.partition, now());
+      const { task, state } = await taskOf(message.partition);
       if (options.skipApplied === true && alreadyApplied(state, message)) return [];
       const table = tables.get(message.topic);
       if (table !== undefined) {

@@ -56,20 +56,23 @@ export function markIdle(state: WatermarkState, source: string, now: number) {
 /**
  * The watermark W: the engine expects no more events with time < W. It is the minimum over
  * active sources of (newest event - out-of-orderness); idle sources are left out so one quiet
- * partition cannot stall every window. When every source is idle it holds (idleness never
- * invents progress, as in Flink), and it never goes back: a source that wakes up behind it
- * only makes it wait, and its old events are judged by the allowed lateness.
+ * partition cannot stall every window. When every source is idle none will move on, so the
+ * newest counts (Flink's valve flushes the maximum then). It never goes back: a source that
+ * wakes up behind it only makes it wait, and its old events are judged by the allowed lateness.
  */
 export function currentWatermark(
   state: WatermarkState,
   options: WatermarkOptions,
   now: number,
 ): number {
-  const active = Object.values(state.sources).filter(
+  const sources = Object.values(state.sources);
+  if (sources.length === 0) return state.emitted;
+  const active = sources.filter(
     (source) => source.idle !== true && now - source.lastSeenAt < options.idleTimeoutMs,
   );
-  if (active.length === 0) return state.emitted;
-  const candidate = Math.min(...active.map(({ maxTime }) => maxTime)) - options.outOfOrdernessMs;
+  const considered = active.length > 0 ? active : sources;
+  const pick = active.length > 0 ? Math.min : Math.max;
+  const candidate = pick(...considered.map(({ maxTime }) => maxTime)) - options.outOfOrdernessMs;
   state.emitted = Math.max(state.emitted, candidate);
   return state.emitted;
 }

@@ -96,13 +96,13 @@ describe('a stage after a repartition with an idle upstream partition', () => {
     expect(results(closed)).toEqual([{ page: '/a', views: 2, window_start: 10_000 }]);
   });
 
-  it('holds its watermark when every upstream partition is idle', () => {
+  it('takes the newest upstream watermark when every upstream partition is idle', () => {
     const task = downstreamTask();
     task.observe('0', 20_000, 0);
     task.observe('1', 15_000, 0);
-    task.idle('0', 10);
-    expect(task.watermark()).toBe(15_000);
-    task.idle('1', 20);
-    expect(task.watermark()).toBe(15_000);
+    task.idle('1', 10);
+    expect(task.watermark()).toBe(20_000);
+    task.idle('0', 20);
+    expect(task.watermark()).toBe(20_000);
   });
 });

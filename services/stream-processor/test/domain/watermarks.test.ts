@@ -52,14 +52,18 @@ describe('idle sources', () => {
     expect(currentWatermark(state, OPTIONS, 30)).toBe(5_900);
   });
 
-  it('holds when every source is idle: idleness never invents progress', () => {
+  it('flushes to the newest source when every source is idle: none will move on', () => {
     const state = initialWatermark();
+    expectSources(state, ['p0', 'p1', 'p2'], 0);
     observeEvent(state, 'p0', 5_000, 0);
     observeEvent(state, 'p1', 9_000, 0);
-    expect(currentWatermark(state, OPTIONS, 0)).toBe(4_900);
-    expect(currentWatermark(state, OPTIONS, 60_000)).toBe(4_900);
-    markIdle(state, 'p0', 60_000);
-    expect(currentWatermark(state, OPTIONS, 60_000)).toBe(4_900);
+    expect(currentWatermark(state, OPTIONS, 0)).toBe(-1);
+    // Announced in any order, even the silent one last: the result is the same.
+    markIdle(state, 'p0', 10);
+    markIdle(state, 'p1', 10);
+    expect(currentWatermark(state, OPTIONS, 10)).toBe(-1);
+    markIdle(state, 'p2', 10);
+    expect(currentWatermark(state, OPTIONS, 10)).toBe(8_900);
   });
 
   it('never goes back, whatever sources go idle and wake up (fast-check)', () => {

@@ -9,61 +9,13 @@ import { stageCount } from '../../src/domain/stages.ts';
 import { planQuery } from '../../src/sql/plan-query.ts';
 import { serviceCatalog } from '../../src/streams.ts';
 import { canonical, clickMessages, QUERY_OPTIONS } from '../support/clicks.ts';
-import type { ClickMessage } from '../support/clicks.ts';
 import { startFixture } from '../support/fixture.ts';
 import { consumedAll, createInput, produce, readEvents, testKafka } from '../support/kafka.ts';
+import { batchWindowTotals, windowTotalsSql, withoutFarLate } from '../support/window-totals.ts';
 
 // Clicks are keyed (partitioned) by user; this groups them by page, so one page's clicks are
 // on every partition and must meet in one task.
-const PAGE_TOTALS_SQL = `CREATE STREAM page_totals AS
-SELECT page, COUNT(*) AS views, SUM(amount) AS total, COUNT(DISTINCT user) AS users, window_start
-FROM clicks
-GROUP BY page, TUMBLE(ts, INTERVAL '10' SECOND)
-EMIT FINAL`;
-
-interface Click {
-  user: string;
-  page: string;
-  amount: number;
-  ts: number;
-}
-
-function validClick(value: string): Click | undefined {
-  try {
-    const click = JSON.parse(value) as Click;
-    return typeof click.user === 'string' && typeof click.ts === 'number' ? click : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Drops the clicks far behind their own partition: whether they still count depends on how
- * far the other partitions have got, which differs from run to run. Poison stays.
- */
-function withoutFarLate(messages: ClickMessage[]): ClickMessage[] {
-  const newest = new Map<number, number>();
-  return messages.filter(({ partition, value }) => {
-    const ts = validClick(value)?.ts;
-    if (ts === undefined) return true;
-    const seen = newest.get(partition) ?? ts;
-    newest.set(partition, Math.max(seen, ts));
-    return seen - ts < 5_000;
-  });
-}
-
-/** The batch answer of PAGE_TOTALS_SQL over every valid click, computed directly. */
-function batchAnswer(messages: ClickMessage[]) {
-  const clicks = messages.flatMap(({ value }) => validClick(value) ?? []);
-  const groups = Map.groupBy(clicks, (c) => `${c.page}|${c.ts - (c.ts % 10_000)}`);
-  return [...groups].map(([group, rows]) => ({
-    page: rows[0]!.page,
-    views: rows.length,
-    total: rows.reduce((sum, row) => sum + row.amount, 0),
-    users: new Set(rows.map((row) => row.user)).size,
-    window_start: Number(group.split('|')[1]),
-  }));
-}
+const PAGE_TOTALS_SQL = windowTotalsSql('page');
 
 let kafka: Kafka;
 let brokers: string[];
@@ -113,8 +65,7 @@ describe('GROUP BY a key the input is not partitioned by', () => {
       await successor.exited;
     }
 
-    // The closers (page '/', far ahead) close every other window; their own stays open.
-    const expected = batchAnswer(messages).filter((row) => row.page !== '/');
+    const expected = batchWindowTotals(messages, 'page');
     const results = await readEvents(kafka, queryTopics(query).results);
     expect(expected.length).toBeGreaterThan(20);
     expect(canonical(results.map((event) => event.data))).toEqual(canonical(expected));
