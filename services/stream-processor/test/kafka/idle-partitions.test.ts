@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as pace } from 'node:timers/promises';
 import { eventually, uniqueName } from '@scale-models/testkit';
 import type { Kafka } from 'kafkajs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,18 +13,34 @@ import { stageCount } from '../../src/domain/stages.ts';
 import { planQuery } from '../../src/sql/plan-query.ts';
 import { serviceCatalog } from '../../src/streams.ts';
 import { canonical, clickMessages, QUERY_OPTIONS } from '../support/clicks.ts';
+import type { ClickMessage } from '../support/clicks.ts';
 import { createInput, produce, readEvents, testKafka } from '../support/kafka.ts';
 import { batchWindowTotals, windowTotalsSql, withoutFarLate } from '../support/window-totals.ts';
 import type { ClickColumn } from '../support/window-totals.ts';
 
-// Long enough that partitions with events are read before it runs out, even on a busy machine.
-const IDLE_TIMEOUT_MS = 5_000;
+// Partitions 0 and 1 are written a slice every PACE_MS, well within the idle timeout, so only
+// partition 2 goes quiet while they are written.
+const IDLE_TIMEOUT_MS = 3_000;
+const SLICE = 10;
+const PACE_MS = 500;
 
 let kafka: Kafka;
 
 beforeAll(async () => {
   ({ kafka } = await testKafka());
 });
+
+/** Each partition's messages in slices of SLICE: slice k holds the k-th SLICE of each. */
+function slices(messages: ClickMessage[]): ClickMessage[][] {
+  const seen = new Map<number, number>();
+  const sliced: ClickMessage[][] = [];
+  for (const message of messages) {
+    const index = seen.get(message.partition) ?? 0;
+    seen.set(message.partition, index + 1);
+    (sliced[Math.floor(index / SLICE)] ??= []).push(message);
+  }
+  return sliced;
+}
 
 interface Deployed {
   input: string;
@@ -32,16 +49,18 @@ interface Deployed {
 }
 
 /**
- * Clicks on partitions 0 and 1 of a 3-partition topic (each ending with a closer far ahead),
- * none ever on partition 2; the query runs until every final window equals the batch answer.
+ * Clicks on partitions 0 and 1 of a 3-partition topic, none ever on partition 2. They are
+ * written a slice at a time until the first window result shows up (while partitions 0 and 1
+ * are still being written, so partition 2 alone is left out), then the rest with a closer far
+ * ahead per partition; the query runs until every final window equals the batch answer.
  */
 async function finalWindowsWithEmptyPartition(
   column: ClickColumn,
   stages: number,
 ): Promise<Deployed> {
   const input = await createInput(kafka, 3);
-  const messages = withoutFarLate(clickMessages(3, 120, 5)).filter((m) => m.partition !== 2);
-  await produce(kafka, input, messages);
+  const messages = withoutFarLate(clickMessages(3, 200, 5)).filter((m) => m.partition !== 2);
+  const closers = [...new Map(messages.map((m) => [m.partition, m])).values()];
   const options = { ...QUERY_OPTIONS, idleTimeoutMs: IDLE_TIMEOUT_MS };
   const sql = windowTotalsSql(column);
   const { plan } = planQuery(sql, serviceCatalog({ clicks: input }), options);
@@ -57,15 +76,25 @@ async function finalWindowsWithEmptyPartition(
     groupId: uniqueName('idle_group'),
   });
   try {
+    const steady = slices(messages.filter((m) => !closers.includes(m)));
+    let written = 0;
+    while (written < steady.length && (await readEvents(kafka, topics.results)).length === 0) {
+      await produce(kafka, input, steady[written]!);
+      written += 1;
+      await pace(PACE_MS); // a steady source, not a wait for a condition
+    }
+    expect(written).toBeLessThan(steady.length);
+    await produce(kafka, input, [...steady.slice(written).flat(), ...closers]);
+
     const expected = canonical(batchWindowTotals(messages, column));
-    expect(expected.length).toBeGreaterThan(10);
+    expect(expected.length).toBeGreaterThan(20);
     await eventually(
       async () => {
         const results = await readEvents(kafka, topics.results);
         expect(canonical(results.map((event) => event.data))).toEqual(expected);
         expect(new Set(results.map((event) => event.id)).size).toBe(results.length);
       },
-      { timeoutMs: 60_000, intervalMs: 500 },
+      { timeoutMs: 30_000, intervalMs: 500 },
     );
     expect(await readEvents(kafka, topics.late)).toEqual([]);
   } catch (error) {
@@ -95,7 +124,7 @@ describe('a 3-partition input where one partition never gets an event', () => {
             { row: old, time: old.ts, reason: expect.any(String) as string },
           ]);
         },
-        { timeoutMs: 30_000, intervalMs: 500 },
+        { timeoutMs: 15_000, intervalMs: 500 },
       );
     } finally {
       await running.stop();
