@@ -34,10 +34,7 @@ export async function startIdleAnnouncer(
     const quiet = partitions.quiet(quietAt);
     if (quiet.length === 0) return;
     const messages = quiet.flatMap((partition) =>
-      idleMessages(next.topic, next.partitions, partition).map(({ partition, value }) => ({
-        partition,
-        value,
-      })),
+      idleMessages(next.topic, next.partitions, partition),
     );
     await producer.send({ topic: next.topic, messages, acks: -1 });
     partitions.announced(quiet, quietAt);

@@ -16,8 +16,8 @@ export interface RepartitionPurgerOptions {
  * Streams does (`repartition.purge.interval.ms`): unlike the input, the topic is the engine's
  * own scratch space, and without this it grows forever. The offsets are committed inside the
  * stage's transactions, so what lies below them is consumed exactly once already; a fetch that
- * lags the last transaction only purges less. Runs at an interval, not after every commit: a
- * DeleteRecords request per commit would cost as much as the commit.
+ * lags the last transaction only purges less. Runs at an interval, not after every commit:
+ * each round is three admin requests, and records kept a little longer cost only disk.
  */
 export async function startRepartitionPurger(
   options: RepartitionPurgerOptions,

@@ -11,6 +11,7 @@ import type { Kafka, RecordMetadata } from 'kafkajs';
 import type { QueryPlan } from '../domain/query-plan.ts';
 import { InputError } from '@scale-models/errors';
 import { createIdlePartitions } from '../domain/idle-partitions.ts';
+import type { IdlePartitions } from '../domain/idle-partitions.ts';
 import { stageCount, stagePlan, tableSources } from '../domain/stages.ts';
 import { startIdleAnnouncer } from './announce-idle-partitions.ts';
 import { commitEachChunk } from './commit-each-chunk.ts';
@@ -88,37 +89,17 @@ export async function runQuery(options: RunQueryOptions): Promise<RunningQuery> 
       };
       const inputs = [stage.inputTopic, ...tableSources(stage.plan).map(({ topic }) => topic)];
       const nextTopic = next && { topic: next.repartition, partitions };
-      const { idleTimeoutMs } = options.plan.watermark;
-      const inputActivity = nextTopic && createIdlePartitions(idleTimeoutMs);
+      const inputActivity = createIdlePartitions(options.plan.watermark.idleTimeoutMs);
       const tasks = createQueryTasks({
         ...stage,
         skipApplied: options.mode === 'exactly-once',
         stage: { readsRepartitioned: k > 0, next: nextTopic },
         inputActivity,
       });
-      const housekeepers = [
-        ...(inputActivity && nextTopic
-          ? [
-              await startIdleAnnouncer({
-                kafka,
-                partitions: inputActivity,
-                next: nextTopic,
-                idleTimeoutMs,
-                now: options.now,
-              }),
-            ]
-          : []),
-        ...(k > 0
-          ? [
-              await startRepartitionPurger({
-                kafka,
-                topic: repartition,
-                groupId: stage.groupId,
-                intervalMs: options.repartitionPurgeIntervalMs ?? 30_000,
-              }),
-            ]
-          : []),
-      ];
+      const housekeepers = await startHousekeepers(options, {
+        announce: nextTopic && { partitions: inputActivity, next: nextTopic },
+        purge: k > 0 ? { topic: repartition, groupId: stage.groupId } : undefined,
+      });
       const stop =
         options.mode === 'exactly-once'
           ? await runTransactional(stage, tasks, inputs)
@@ -136,6 +117,33 @@ export async function runQuery(options: RunQueryOptions): Promise<RunningQuery> 
       }
     },
   };
+}
+
+/**
+ * What runs beside a stage's loop: the announcer of its quiet input partitions when it feeds
+ * another stage, the purger of the repartition topic it reads when it reads one.
+ */
+async function startHousekeepers(
+  options: RunQueryOptions,
+  stage: {
+    announce:
+      { partitions: IdlePartitions; next: { topic: string; partitions: number } } | undefined;
+    purge: { topic: string; groupId: string } | undefined;
+  },
+): Promise<(() => Promise<void>)[]> {
+  const { kafka } = options;
+  const stops: (() => Promise<void>)[] = [];
+  if (stage.announce !== undefined) {
+    const { idleTimeoutMs } = options.plan.watermark;
+    stops.push(
+      await startIdleAnnouncer({ kafka, ...stage.announce, idleTimeoutMs, now: options.now }),
+    );
+  }
+  if (stage.purge !== undefined) {
+    const intervalMs = options.repartitionPurgeIntervalMs ?? 30_000;
+    stops.push(await startRepartitionPurger({ kafka, ...stage.purge, intervalMs }));
+  }
+  return stops;
 }
 
 async function runTransactional(options: RunQueryOptions, tasks: QueryTasks, inputs: string[]) {
