@@ -10,7 +10,14 @@ import { planQuery } from '../../src/sql/plan-query.ts';
 import { serviceCatalog } from '../../src/streams.ts';
 import { canonical, clickMessages, QUERY_OPTIONS } from '../support/clicks.ts';
 import type { ClickMessage } from '../support/clicks.ts';
-import { consumedAll, createInput, produce, readEvents, testKafka } from '../support/kafka.ts';
+import {
+  consumedAll,
+  createInput,
+  earliestOffsets,
+  produce,
+  readEvents,
+  testKafka,
+} from '../support/kafka.ts';
 import { batchWindowTotals, windowTotalsSql, withoutFarLate } from '../support/window-totals.ts';
 
 let kafka: Kafka;
@@ -30,17 +37,6 @@ function splitPerPartition(messages: ClickMessage[], count: number) {
     (index < count ? first : rest).push(message);
   }
   return { first, rest };
-}
-
-async function earliestOffsets(topic: string): Promise<number[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return offsets.sort((a, b) => a.partition - b.partition).map(({ low }) => Number(low));
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 describe('repartition topic purging', () => {
@@ -73,14 +69,15 @@ describe('repartition topic purging', () => {
       // Every partition gets records or at least the watermarks, so every one is purged.
       await eventually(
         async () => {
-          for (const low of await earliestOffsets(repartition)) expect(low).toBeGreaterThan(0);
+          for (const low of await earliestOffsets(kafka, repartition))
+            expect(low).toBeGreaterThan(0);
         },
         { timeoutMs: 60_000, intervalMs: 250 },
       );
     } finally {
       await before.stop();
     }
-    const purged = await earliestOffsets(repartition);
+    const purged = await earliestOffsets(kafka, repartition);
 
     // The restart resumes at the committed offsets, which the purge never passed.
     await produce(kafka, input, rest);
@@ -90,7 +87,7 @@ describe('repartition topic purging', () => {
       await consumedAll(kafka, `${groupId}-stage-1`, repartition, { transactional: true });
       await eventually(
         async () => {
-          const lows = await earliestOffsets(repartition);
+          const lows = await earliestOffsets(kafka, repartition);
           lows.forEach((low, partition) => expect(low).toBeGreaterThan(purged[partition]!));
         },
         { timeoutMs: 30_000, intervalMs: 250 },

@@ -10,7 +10,14 @@ import { planQuery } from '../../src/sql/plan-query.ts';
 import { serviceCatalog } from '../../src/streams.ts';
 import { canonical, clickMessages, QUERY_OPTIONS } from '../support/clicks.ts';
 import { startFixture } from '../support/fixture.ts';
-import { consumedAll, createInput, produce, readEvents, testKafka } from '../support/kafka.ts';
+import {
+  consumedAll,
+  createInput,
+  earliestOffsets,
+  produce,
+  readEvents,
+  testKafka,
+} from '../support/kafka.ts';
 import { batchWindowTotals, windowTotalsSql, withoutFarLate } from '../support/window-totals.ts';
 
 // Clicks are keyed (partitioned) by user; this groups them by page, so one page's clicks are
@@ -25,7 +32,7 @@ beforeAll(async () => {
 });
 
 describe('GROUP BY a key the input is not partitioned by', () => {
-  it('goes through a repartition topic: exact on 3 partitions, across a SIGKILL of the tasks', async () => {
+  it('goes through a repartition topic: exact on 3 partitions, across a SIGKILL of the tasks after a purge', async () => {
     const input = await createInput(kafka, 3);
     const messages = withoutFarLate(clickMessages(3, 160, 11));
     await produce(kafka, input, messages);
@@ -34,6 +41,7 @@ describe('GROUP BY a key the input is not partitioned by', () => {
     expect(stageCount(plan)).toBe(2);
 
     const query = uniqueName('pages');
+    const { repartition } = stageTopics(queryTopics(query), 1);
     const folder = mkdtempSync(join(tmpdir(), 'sp-repartition-'));
     const progress = join(folder, 'progress.txt');
     const decoded = () => (existsSync(progress) ? readFileSync(progress, 'utf8').length / 2 : 0);
@@ -48,9 +56,17 @@ describe('GROUP BY a key the input is not partitioned by', () => {
       MODE: 'exactly-once',
       CHUNK: '40',
       WORK_MS: '4',
+      PURGE_MS: '200',
     };
     const doomed = startFixture('query-process', env);
-    await eventually(() => expect(decoded()).toBeGreaterThanOrEqual(200), { timeoutMs: 60_000 });
+    // Killed mid-run, once the second stage's consumed records started to be deleted.
+    await eventually(
+      async () => {
+        expect(decoded()).toBeGreaterThanOrEqual(200);
+        expect(Math.max(...(await earliestOffsets(kafka, repartition)))).toBeGreaterThan(0);
+      },
+      { timeoutMs: 60_000 },
+    );
     doomed.process.kill('SIGKILL');
     await doomed.exited;
     expect(decoded()).toBeLessThan(messages.length);
@@ -58,7 +74,6 @@ describe('GROUP BY a key the input is not partitioned by', () => {
     const successor = startFixture('query-process', { ...env, WORK_MS: '0' });
     try {
       await consumedAll(kafka, env.GROUP, input);
-      const { repartition } = stageTopics(queryTopics(query), 1);
       await consumedAll(kafka, `${env.GROUP}-stage-1`, repartition, { transactional: true });
     } finally {
       successor.process.kill('SIGTERM');
