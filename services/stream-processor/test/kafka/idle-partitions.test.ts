@@ -77,6 +77,8 @@ async function finalWindowsWithEmptyPartition(
   });
   try {
     const steady = slices(messages.filter((m) => !closers.includes(m)));
+    // The result topic was just created: it answers NOT_LEADER until its leader is elected.
+    await eventually(() => readEvents(kafka, topics.results));
     let written = 0;
     while (written < steady.length && (await readEvents(kafka, topics.results)).length === 0) {
       await produce(kafka, input, steady[written]!);
