@@ -2,7 +2,8 @@
 // consumed, processed and produced by a query task, exactly-once (transactions) and
 // at-least-once, beside the raw kafkajs consume-produce rate in the same run as the ceiling.
 // Throughput counts from the first input decoded to the last.
-// `node bench/kafka.ts` with KAFKA_BROKERS set (BENCH_EVENTS to change the size).
+// `node bench/kafka.ts` with KAFKA_BROKERS set (BENCH_EVENTS to change the size, BENCH_QUERIES
+// to pick queries, BENCH_PURGE_MS for how often repartition topics are purged).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import type { NexmarkQuery } from '../src/nexmark/queries.ts';
 import { FLINK_PER_CORE } from './peers.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
+const PURGE_MS = Number(process.env.BENCH_PURGE_MS ?? 30_000);
 const run = Date.now().toString(36);
 const kafka = createKafka({
   brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
@@ -153,6 +155,7 @@ async function query(name: NexmarkQuery, mode: DeliveryMode) {
         stateDir: mkdtempSync(join(tmpdir(), 'sp-bench-')),
         mode,
         groupId,
+        repartitionPurgeIntervalMs: PURGE_MS,
       }),
     progress,
     laterStages.length === 0
@@ -191,5 +194,7 @@ for (const name of KAFKA_QUERIES) {
   const alo = await query(name, 'at-least-once');
   table.push([name, EVENTS, eos.perSecond, alo.perSecond, FLINK_PER_CORE[name] ?? '-']);
 }
-console.log(`through Kafka (one partition, one task; broker on the same 2 cores)`);
+console.log(
+  `through Kafka (one partition, one task; broker on the same 2 cores; purge every ${PURGE_MS} ms)`,
+);
 console.log(table.toString());

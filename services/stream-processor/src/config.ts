@@ -25,7 +25,16 @@ export const ConfigSchema = Type.Object({
   }),
   ALLOWED_LATENESS_MS: Type.Integer({ default: 5_000, minimum: 0 }),
   OUT_OF_ORDERNESS_MS: Type.Integer({ default: 2_000, minimum: 0 }),
-  IDLE_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 1 }),
+  IDLE_TIMEOUT_MS: Type.Integer({
+    default: 30_000,
+    minimum: 1,
+    description: 'an input partition silent this long stops holding the watermark back',
+  }),
+  REPARTITION_PURGE_INTERVAL_MS: Type.Integer({
+    default: 30_000,
+    minimum: 1,
+    description: 'how often records of repartition topics that their stage consumed are deleted',
+  }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) =>
       Type.Literal(level),

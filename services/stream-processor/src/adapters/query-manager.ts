@@ -35,6 +35,7 @@ export interface QueryManagerOptions {
   plan: PlanOptions;
   mode: DeliveryMode;
   stateDir: string;
+  repartitionPurgeIntervalMs?: number;
   /** When set, each query's results also go to PostgreSQL (pull queries with store=postgres). */
   pool?: pg.Pool;
 }
@@ -70,6 +71,7 @@ export function createQueryManager(options: QueryManagerOptions) {
       stateDir: join(options.stateDir, name),
       mode: options.mode,
       groupId: `stream-processor-${name}`,
+      repartitionPurgeIntervalMs: options.repartitionPurgeIntervalMs,
     });
     const view = await startLiveView({
       kafka: options.kafka,

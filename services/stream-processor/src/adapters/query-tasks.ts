@@ -9,6 +9,7 @@ import type { ConsumedMessage, OutputMessage } from '@scale-models/kafka';
 import type { Kafka, RecordMetadata } from 'kafkajs';
 import { InputError } from '@scale-models/errors';
 import type { QueryPlan } from '../domain/query-plan.ts';
+import type { IdlePartitions } from '../domain/idle-partitions.ts';
 import { tableSources } from '../domain/stages.ts';
 import { createTask } from '../domain/task.ts';
 import type { Task, TaskOutput } from '../domain/task.ts';
@@ -19,6 +20,7 @@ import {
   repartitionedRecord,
   watermarkMessages,
 } from './repartition-messages.ts';
+import type { Repartitioned } from './repartition-messages.ts';
 import type { TaskState } from './lmdb-state.ts';
 import { restoreTaskState } from './restore-task-state.ts';
 import type { RestoreReport } from './restore-task-state.ts';
@@ -42,6 +44,8 @@ export interface QueryTasksOptions {
   stage?: StageWiring;
   /** Told how each task's state was restored (tail only, or rebuilt and why). */
   onRestore?: (report: RestoreReport) => void;
+  /** Told of each input read and each assignment, so quiet partitions can be announced. */
+  inputActivity?: IdlePartitions;
 }
 
 /** Where one stage of a repartitioned plan reads and writes. */
@@ -168,8 +172,21 @@ export function createQueryTasks(options: QueryTasksOptions) {
     return false;
   };
 
+  const fromUpstream = (task: Task, input: Repartitioned): TaskOutput[] => {
+    switch (input.kind) {
+      case 'record':
+        return task.process(input.source, input.record, now());
+      case 'watermark':
+        return task.observe(input.source, input.watermark, now());
+      case 'idle':
+        return task.idle(input.source, now());
+    }
+  };
+
   return {
     transform: async (message: ConsumedMessage): Promise<OutputMessage[]> => {
+      // Heard before the task is restored: a slow restore is no quiet partition.
+      if (!tables.has(message.topic)) options.inputActivity?.heard(message.partition, now());
       const { task, state } = await taskOf(message.partition);
       if (options.skipApplied === true && alreadyApplied(state, message)) return [];
       const table = tables.get(message.topic);
@@ -186,11 +203,7 @@ export function createQueryTasks(options: QueryTasksOptions) {
       }
       if (options.stage?.readsRepartitioned === true) {
         const input = readRepartitioned(message.key, message.value);
-        const outputs =
-          input.kind === 'watermark'
-            ? task.observe(input.source, input.watermark, now())
-            : task.process(input.source, input.record, now());
-        return toMessages(outputs, message.partition);
+        return toMessages(fromUpstream(task, input), message.partition);
       }
       let record;
       try {
@@ -242,6 +255,7 @@ export function createQueryTasks(options: QueryTasksOptions) {
     },
     /** Partitions that moved away take their state with them; it is rebuilt if they return. */
     onAssignment: (assignment: Record<string, number[]>, inputTopic: string) => {
+      options.inputActivity?.assigned(assignment[inputTopic] ?? [], now());
       const owned = new Set(assignment[inputTopic] ?? []);
       for (const [partition, running] of tasks) {
         if (owned.has(partition)) continue;

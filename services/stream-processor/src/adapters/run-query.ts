@@ -10,9 +10,13 @@ import { Partitioners } from 'kafkajs';
 import type { Kafka, RecordMetadata } from 'kafkajs';
 import type { QueryPlan } from '../domain/query-plan.ts';
 import { InputError } from '@scale-models/errors';
+import { createIdlePartitions } from '../domain/idle-partitions.ts';
+import type { IdlePartitions } from '../domain/idle-partitions.ts';
 import { stageCount, stagePlan, tableSources } from '../domain/stages.ts';
+import { startIdleAnnouncer } from './announce-idle-partitions.ts';
 import { commitEachChunk } from './commit-each-chunk.ts';
 import { copartitionedAssigner } from './copartitioned-assigner.ts';
+import { startRepartitionPurger } from './purge-repartition-topic.ts';
 import { createQueryTasks } from './query-tasks.ts';
 import type { QueryTasks } from './query-tasks.ts';
 import type { RestoreReport } from './restore-task-state.ts';
@@ -31,6 +35,11 @@ export interface RunQueryOptions {
   /** Kept across restarts: the group's offsets and the transactional ids hang on it. */
   groupId: string;
   maxMessagesPerTransaction?: number;
+  /**
+   * How often consumed records of the repartition topics are deleted (Kafka Streams'
+   * `repartition.purge.interval.ms`). Default 30 s.
+   */
+  repartitionPurgeIntervalMs?: number;
   now?: () => number;
   onRestore?: (report: RestoreReport) => void;
 }
@@ -47,6 +56,8 @@ export interface RunningQuery {
  * A plan with repartition steps runs as stages, each its own consume-transform-produce loop
  * (group `<groupId>-stage-<k>`): stage k writes stage k+1's repartition topic in the same
  * transactions that commit its input offsets, so every stage is exactly-once on its own.
+ * Beside each stage run its housekeepers: one announces the stage's quiet input partitions to
+ * the next stage, one purges the repartition topic the stage has consumed.
  */
 export async function runQuery(options: RunQueryOptions): Promise<RunningQuery> {
   const { kafka, inputTopic, topics } = options;
@@ -77,30 +88,62 @@ export async function runQuery(options: RunQueryOptions): Promise<RunningQuery> 
         groupId: k === 0 ? options.groupId : `${options.groupId}-stage-${k}`,
       };
       const inputs = [stage.inputTopic, ...tableSources(stage.plan).map(({ topic }) => topic)];
+      const nextTopic = next && { topic: next.repartition, partitions };
+      const inputActivity = createIdlePartitions(options.plan.watermark.idleTimeoutMs);
       const tasks = createQueryTasks({
         ...stage,
         skipApplied: options.mode === 'exactly-once',
-        stage: {
-          readsRepartitioned: k > 0,
-          next: next && { topic: next.repartition, partitions },
-        },
+        stage: { readsRepartitioned: k > 0, next: nextTopic },
+        inputActivity,
+      });
+      const housekeepers = await startHousekeepers(options, {
+        announce: nextTopic && { partitions: inputActivity, next: nextTopic },
+        purge: k > 0 ? { topic: repartition, groupId: stage.groupId } : undefined,
       });
       const stop =
         options.mode === 'exactly-once'
           ? await runTransactional(stage, tasks, inputs)
           : await runAtLeastOnce(stage, tasks, inputs);
-      return { tasks, stop };
+      return { tasks, stop, housekeepers };
     }),
   );
   return {
     tasks: running.at(-1)!.tasks,
     async stop() {
-      for (const { tasks, stop } of running) {
+      for (const { tasks, stop, housekeepers } of running) {
+        for (const stopHousekeeper of housekeepers) await stopHousekeeper();
         await stop();
         await tasks.closeAll();
       }
     },
   };
+}
+
+/**
+ * What runs beside a stage's loop: the announcer of its quiet input partitions when it feeds
+ * another stage, the purger of the repartition topic it reads when it reads one.
+ */
+async function startHousekeepers(
+  options: RunQueryOptions,
+  stage: {
+    announce:
+      { partitions: IdlePartitions; next: { topic: string; partitions: number } } | undefined;
+    purge: { topic: string; groupId: string } | undefined;
+  },
+): Promise<(() => Promise<void>)[]> {
+  const { kafka } = options;
+  const stops: (() => Promise<void>)[] = [];
+  if (stage.announce !== undefined) {
+    const { idleTimeoutMs } = options.plan.watermark;
+    stops.push(
+      await startIdleAnnouncer({ kafka, ...stage.announce, idleTimeoutMs, now: options.now }),
+    );
+  }
+  if (stage.purge !== undefined) {
+    const intervalMs = options.repartitionPurgeIntervalMs ?? 30_000;
+    stops.push(await startRepartitionPurger({ kafka, ...stage.purge, intervalMs }));
+  }
+  return stops;
 }
 
 async function runTransactional(options: RunQueryOptions, tasks: QueryTasks, inputs: string[]) {

@@ -38,6 +38,7 @@ const queries = createQueryManager({
   },
   mode: config.DELIVERY,
   stateDir: config.STATE_DIR,
+  repartitionPurgeIntervalMs: config.REPARTITION_PURGE_INTERVAL_MS,
   pool,
 });
 await queries.redeployAll();

@@ -37,7 +37,9 @@ export function tableSources(plan: QueryPlan): TableSource[] {
 /**
  * The part of a plan one stage runs. A stage after a repartition reads records its upstream
  * tasks already decoded and stamped; its watermark is the minimum of theirs (each upstream
- * partition reports its own), not derived from the record times it happens to receive.
+ * partition reports its own), not derived from the record times it happens to receive. An
+ * upstream partition is idle only when its task says so: the announcement is in the
+ * repartition topic, so a replay of the stage decides the same.
  */
 export function stagePlan(plan: QueryPlan, stage: number, upstreamPartitions: number): QueryPlan {
   const operators: QueryPlan['operators'] = (store, late) =>
@@ -48,7 +50,7 @@ export function stagePlan(plan: QueryPlan, stage: number, upstreamPartitions: nu
     operators,
     watermark: {
       outOfOrdernessMs: 0,
-      idleTimeoutMs: plan.watermark.idleTimeoutMs,
+      idleTimeoutMs: Number.POSITIVE_INFINITY,
       upstream: Array.from({ length: upstreamPartitions }, (_, partition) => String(partition)),
     },
   };

@@ -6,6 +6,7 @@ import {
   currentWatermark,
   expectSources,
   initialWatermark,
+  markIdle,
   observeEvent,
 } from './watermark-tracker.ts';
 import type { WatermarkState } from './watermark-tracker.ts';
@@ -23,8 +24,8 @@ export interface Task {
   update(record: StreamRecord): TaskOutput[];
   /** An upstream task (before a repartition) reports its watermark. */
   observe(source: string, watermark: number, now: number): TaskOutput[];
-  /** Processing time passed: idle sources may release the watermark. */
-  tick(now: number): TaskOutput[];
+  /** An upstream task announces that its input went quiet: it stops holding the watermark. */
+  idle(source: string, now: number): TaskOutput[];
   /** Bounded input ended (tests, benchmarks): every window closes. */
   endOfInput(): TaskOutput[];
   watermark(): number;
@@ -81,8 +82,10 @@ export function createTask(plan: QueryPlan, store: StateStore): Task {
       advance(state, now);
       return drain();
     },
-    tick(now) {
-      advance(load(), now);
+    idle(source, now) {
+      const state = load();
+      markIdle(state, source, now);
+      advance(state, now);
       return drain();
     },
     endOfInput() {

@@ -9,61 +9,20 @@ import { stageCount } from '../../src/domain/stages.ts';
 import { planQuery } from '../../src/sql/plan-query.ts';
 import { serviceCatalog } from '../../src/streams.ts';
 import { canonical, clickMessages, QUERY_OPTIONS } from '../support/clicks.ts';
-import type { ClickMessage } from '../support/clicks.ts';
 import { startFixture } from '../support/fixture.ts';
-import { consumedAll, createInput, produce, readEvents, testKafka } from '../support/kafka.ts';
+import {
+  consumedAll,
+  createInput,
+  earliestOffsets,
+  produce,
+  readEvents,
+  testKafka,
+} from '../support/kafka.ts';
+import { batchWindowTotals, windowTotalsSql, withoutFarLate } from '../support/window-totals.ts';
 
 // Clicks are keyed (partitioned) by user; this groups them by page, so one page's clicks are
 // on every partition and must meet in one task.
-const PAGE_TOTALS_SQL = `CREATE STREAM page_totals AS
-SELECT page, COUNT(*) AS views, SUM(amount) AS total, COUNT(DISTINCT user) AS users, window_start
-FROM clicks
-GROUP BY page, TUMBLE(ts, INTERVAL '10' SECOND)
-EMIT FINAL`;
-
-interface Click {
-  user: string;
-  page: string;
-  amount: number;
-  ts: number;
-}
-
-function validClick(value: string): Click | undefined {
-  try {
-    const click = JSON.parse(value) as Click;
-    return typeof click.user === 'string' && typeof click.ts === 'number' ? click : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Drops the clicks far behind their own partition: whether they still count depends on how
- * far the other partitions have got, which differs from run to run. Poison stays.
- */
-function withoutFarLate(messages: ClickMessage[]): ClickMessage[] {
-  const newest = new Map<number, number>();
-  return messages.filter(({ partition, value }) => {
-    const ts = validClick(value)?.ts;
-    if (ts === undefined) return true;
-    const seen = newest.get(partition) ?? ts;
-    newest.set(partition, Math.max(seen, ts));
-    return seen - ts < 5_000;
-  });
-}
-
-/** The batch answer of PAGE_TOTALS_SQL over every valid click, computed directly. */
-function batchAnswer(messages: ClickMessage[]) {
-  const clicks = messages.flatMap(({ value }) => validClick(value) ?? []);
-  const groups = Map.groupBy(clicks, (c) => `${c.page}|${c.ts - (c.ts % 10_000)}`);
-  return [...groups].map(([group, rows]) => ({
-    page: rows[0]!.page,
-    views: rows.length,
-    total: rows.reduce((sum, row) => sum + row.amount, 0),
-    users: new Set(rows.map((row) => row.user)).size,
-    window_start: Number(group.split('|')[1]),
-  }));
-}
+const PAGE_TOTALS_SQL = windowTotalsSql('page');
 
 let kafka: Kafka;
 let brokers: string[];
@@ -73,7 +32,7 @@ beforeAll(async () => {
 });
 
 describe('GROUP BY a key the input is not partitioned by', () => {
-  it('goes through a repartition topic: exact on 3 partitions, across a SIGKILL of the tasks', async () => {
+  it('goes through a repartition topic: exact on 3 partitions, across a SIGKILL of the tasks after a purge', async () => {
     const input = await createInput(kafka, 3);
     const messages = withoutFarLate(clickMessages(3, 160, 11));
     await produce(kafka, input, messages);
@@ -82,6 +41,7 @@ describe('GROUP BY a key the input is not partitioned by', () => {
     expect(stageCount(plan)).toBe(2);
 
     const query = uniqueName('pages');
+    const { repartition } = stageTopics(queryTopics(query), 1);
     const folder = mkdtempSync(join(tmpdir(), 'sp-repartition-'));
     const progress = join(folder, 'progress.txt');
     const decoded = () => (existsSync(progress) ? readFileSync(progress, 'utf8').length / 2 : 0);
@@ -96,9 +56,17 @@ describe('GROUP BY a key the input is not partitioned by', () => {
       MODE: 'exactly-once',
       CHUNK: '40',
       WORK_MS: '4',
+      PURGE_MS: '200',
     };
     const doomed = startFixture('query-process', env);
-    await eventually(() => expect(decoded()).toBeGreaterThanOrEqual(200), { timeoutMs: 60_000 });
+    // Killed mid-run, once the second stage's consumed records started to be deleted.
+    await eventually(
+      async () => {
+        expect(decoded()).toBeGreaterThanOrEqual(200);
+        expect(Math.max(...(await earliestOffsets(kafka, repartition)))).toBeGreaterThan(0);
+      },
+      { timeoutMs: 60_000 },
+    );
     doomed.process.kill('SIGKILL');
     await doomed.exited;
     expect(decoded()).toBeLessThan(messages.length);
@@ -106,15 +74,13 @@ describe('GROUP BY a key the input is not partitioned by', () => {
     const successor = startFixture('query-process', { ...env, WORK_MS: '0' });
     try {
       await consumedAll(kafka, env.GROUP, input);
-      const { repartition } = stageTopics(queryTopics(query), 1);
       await consumedAll(kafka, `${env.GROUP}-stage-1`, repartition, { transactional: true });
     } finally {
       successor.process.kill('SIGTERM');
       await successor.exited;
     }
 
-    // The closers (page '/', far ahead) close every other window; their own stays open.
-    const expected = batchAnswer(messages).filter((row) => row.page !== '/');
+    const expected = batchWindowTotals(messages, 'page');
     const results = await readEvents(kafka, queryTopics(query).results);
     expect(expected.length).toBeGreaterThan(20);
     expect(canonical(results.map((event) => event.data))).toEqual(canonical(expected));

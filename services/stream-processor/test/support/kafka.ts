@@ -61,6 +61,18 @@ export async function consumedAll(
   }
 }
 
+/** Each partition's earliest offset, in partition order (it moves when records are purged). */
+export async function earliestOffsets(kafka: Kafka, topic: string): Promise<number[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.sort((a, b) => a.partition - b.partition).map(({ low }) => Number(low));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** The CloudEvents on a topic as a read_committed (or uncommitted) reader sees them. */
 export async function readEvents(kafka: Kafka, topic: string, readUncommitted = false) {
   const messages = await readToEnd(kafka, topic, { readUncommitted });
