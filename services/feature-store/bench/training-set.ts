@@ -30,7 +30,7 @@ export async function benchTrainingSet(rows: number): Promise<void> {
     entities: [{ name: 'user', join_key: 'user_id', value_type: 'string' }],
     feature_views: Array.from({ length: VIEWS }, (_, v) => ({
       name: `v${v}`,
-      entity: 'user',
+      entities: ['user'],
       ttl_seconds: 7200,
       source: 'batch' as const,
       features: [{ name: 'x', dtype: 'float64' as const }],
@@ -39,7 +39,7 @@ export async function benchTrainingSet(rows: number): Promise<void> {
   for (let v = 0; v < VIEWS; v++) await pool.query(featureSql(v), [keys]);
   const id = uuidv7();
   await pool.query(
-    `INSERT INTO training_sets (id, features, entity, row_count, cutoff) VALUES ($1, $2, 'user', $3, now())`,
+    `INSERT INTO training_sets (id, features, entities, row_count, cutoff) VALUES ($1, $2, '{user}', $3, now())`,
     [id, JSON.stringify(Array.from({ length: VIEWS }, (_, v) => `v${v}:x`)), rows],
   );
   await pool.query(

@@ -26,7 +26,7 @@ const REGISTRY = {
   feature_views: [
     {
       name: 'driver_stats',
-      entity: 'driver',
+      entities: ['driver'],
       ttl_seconds: 2 * 86_400,
       owner: 'rides-ml@example.com',
       tags: { team: 'rides' },

@@ -32,7 +32,11 @@ export type Feature = Static<typeof FeatureSchema>;
 export const FeatureViewSchema = Type.Object(
   {
     name: Name,
-    entity: Name,
+    /**
+     * The entities a row is about, in this order (Feast's `entities`): one for a driver's stats,
+     * two for a (user, merchant) pair. Every row carries each one's join key.
+     */
+    entities: Type.Array(Name, { minItems: 1, maxItems: 8 }),
     features: Type.Array(FeatureSchema, { minItems: 1, maxItems: 200 }),
     /** How old a value may be and still count, in seconds; 0 means forever (Feast's ttl). */
     ttl_seconds: Type.Integer({ minimum: 0 }),

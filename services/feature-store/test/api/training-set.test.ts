@@ -15,13 +15,13 @@ const SPEC = {
   feature_views: [
     {
       name: 'clicks',
-      entity: 'user',
+      entities: ['user'],
       ttl_seconds: 50,
       features: [{ name: 'score', dtype: 'float64' }],
     },
     {
       name: 'spend',
-      entity: 'user',
+      entities: ['user'],
       ttl_seconds: 0,
       features: [{ name: 'total', dtype: 'float64' }],
     },

@@ -8,7 +8,7 @@ export const DRIVERS: RegistrySpec = {
   feature_views: [
     {
       name: 'driver_stats',
-      entity: 'driver',
+      entities: ['driver'],
       ttl_seconds: 3600,
       source: 'batch',
       owner: 'ml@example.com',
@@ -21,7 +21,7 @@ export const DRIVERS: RegistrySpec = {
     },
     {
       name: 'driver_profile',
-      entity: 'driver',
+      entities: ['driver'],
       ttl_seconds: 0,
       source: 'push',
       features: [
