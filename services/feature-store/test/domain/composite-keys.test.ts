@@ -14,30 +14,7 @@ import type {
   RegistrySpec,
 } from '../../src/domain/registry-spec.ts';
 import { joinKeysOf, resolveFeatures } from '../../src/domain/resolve-features.ts';
-
-const FRAUD: RegistrySpec = {
-  entities: [
-    { name: 'user', join_key: 'user_id', value_type: 'int64' },
-    { name: 'merchant', join_key: 'merchant_id', value_type: 'string' },
-    { name: 'device', join_key: 'device_id', value_type: 'string' },
-  ],
-  feature_views: [
-    {
-      name: 'user_merchant_stats',
-      entities: ['user', 'merchant'],
-      ttl_seconds: 3600,
-      source: 'batch',
-      features: [{ name: 'txn_count', dtype: 'int64' }],
-    },
-    {
-      name: 'user_stats',
-      entities: ['user'],
-      ttl_seconds: 0,
-      source: 'batch',
-      features: [{ name: 'age_days', dtype: 'int64' }],
-    },
-  ],
-};
+import { FRAUD } from '../support/fixtures.ts';
 
 /** The registry `spec` makes when applied to an empty one. */
 function registryOf(spec: RegistrySpec): Registry {
@@ -52,7 +29,7 @@ function registryOf(spec: RegistrySpec): Registry {
 }
 
 const fraud = registryOf(FRAUD);
-const pairView = FRAUD.feature_views![0]!;
+const pairView = FRAUD.feature_views!.find((v) => v.name === 'user_merchant_stats')!;
 const withView = (view: Partial<FeatureView>): RegistrySpec => ({
   feature_views: [{ ...pairView, ...view }],
 });
@@ -175,7 +152,7 @@ describe('rows with composite keys', () => {
 
 describe('planOnlineRead with composite keys', () => {
   const resolved = resolveFeatures(fraud, {
-    features: ['user_merchant_stats:txn_count', 'user_stats:age_days'],
+    features: ['user_merchant_stats:txn_count', 'user_stats:account_age_days'],
   });
 
   it('fetches each view by its own entities’ columns', () => {
@@ -215,7 +192,9 @@ describe('planOnlineRead with composite keys', () => {
     });
     expect(() =>
       joinKeysOf(
-        resolveFeatures(registry, { features: ['user_stats:age_days', 'buyer_stats:txn_count'] }),
+        resolveFeatures(registry, {
+          features: ['user_stats:account_age_days', 'buyer_stats:txn_count'],
+        }),
       ),
     ).toThrow(expect.objectContaining({ code: 'feature.join_key_conflict' }));
   });
