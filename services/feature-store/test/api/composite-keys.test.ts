@@ -220,7 +220,9 @@ describe('composite join keys: registry, ingestion and training sets', () => {
       stored.user!,
       0,
     );
-    const line = (cells: unknown[]) => cells.map((c) => (c === null ? '' : String(c))).join('|');
+    // A row as comparable text; a missing value (null, or an empty CSV cell) is ''.
+    const line = (cells: unknown[]) =>
+      cells.map((c) => (typeof c === 'string' || typeof c === 'number' ? String(c) : '')).join('|');
     const expected = entities.map((e, i) =>
       line([
         e.user_id,
