@@ -53,21 +53,38 @@ export async function insertRows(
   ]);
 }
 
-const AS_OF_ROWS = `SELECT entity_key AS key, (extract(epoch FROM event_ts) * 1000)::float8 AS ts, values
-  FROM feature_rows
-  WHERE feature_view = $1 AND entity_key = ANY($2::text[]) AND created_ts <= $3
-  ORDER BY entity_key, event_ts, created_ts, seq`;
+const AS_OF_COLUMNS = `SELECT entity_key AS key, (extract(epoch FROM event_ts) * 1000)::float8 AS ts, values
+  FROM feature_rows`;
+const AS_OF_ORDER = 'ORDER BY entity_key, event_ts, created_ts, seq';
 
 /**
- * A view's rows of the given keys, in the order the point-in-time join walks them; rows
- * ingested after `cutoff` are left out so a training set can be rebuilt as it was.
+ * A view's rows for the keys from `firstKey` to `lastKey`, in the order the point-in-time join
+ * walks them; rows ingested after `cutoff` are left out so a training set can be rebuilt as it was.
  */
+export async function featureRowsBetween(
+  db: pg.Pool | pg.PoolClient,
+  viewName: string,
+  firstKey: string,
+  lastKey: string,
+  cutoff: Date,
+): Promise<FeatureRow[]> {
+  const { rows } = await db.query<FeatureRow>(
+    `${AS_OF_COLUMNS} WHERE feature_view = $1 AND entity_key BETWEEN $2 AND $3 AND created_ts <= $4 ${AS_OF_ORDER}`,
+    [viewName, firstKey, lastKey, cutoff],
+  );
+  return rows;
+}
+
+/** The same for a list of keys, where they are not one range of the view's key order. */
 export async function featureRowsOf(
   db: pg.Pool | pg.PoolClient,
   viewName: string,
   keys: string[],
   cutoff: Date,
 ): Promise<FeatureRow[]> {
-  const { rows } = await db.query<FeatureRow>(AS_OF_ROWS, [viewName, keys, cutoff]);
+  const { rows } = await db.query<FeatureRow>(
+    `${AS_OF_COLUMNS} WHERE feature_view = $1 AND entity_key = ANY($2::text[]) AND created_ts <= $3 ${AS_OF_ORDER}`,
+    [viewName, keys, cutoff],
+  );
   return rows;
 }

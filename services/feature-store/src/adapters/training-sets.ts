@@ -4,7 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { NotFoundError } from '@scale-models/errors';
 import { withTransaction } from '@scale-models/postgres';
 import { asOfJoin } from '../domain/as-of-join.ts';
-import type { EntityRow } from '../domain/as-of-join.ts';
+import type { EntityRow, FeatureRow } from '../domain/as-of-join.ts';
 import { compareKeys } from '../domain/compare-keys.ts';
 import { decodeEntityKey, encodeEntityKey } from '../domain/entity-key.ts';
 import { columnOf } from '../domain/feature-ref.ts';
@@ -18,7 +18,7 @@ import type {
   ResolvedFeatures,
   ViewSelection,
 } from '../domain/resolve-features.ts';
-import { featureRowsOf } from './offline-store.ts';
+import { featureRowsBetween, featureRowsOf } from './offline-store.ts';
 
 export interface TrainingSet {
   id: string;
@@ -123,7 +123,7 @@ export type TrainingRow = Record<string, unknown>;
 /**
  * Streams a training set: entity rows are read in key order through a cursor, a chunk at a
  * time; for each chunk every view's offline rows of the chunk's keys are fetched and merged in
- * by asOfJoin. Memory stays at one chunk whatever the size of the set.
+ * by asOfJoin (see joinInputsOf). Memory stays at one chunk whatever the size of the set.
  */
 export async function* streamTrainingSet(
   pool: pg.Pool,
@@ -165,9 +165,14 @@ async function joinChunk(
   await Promise.all(
     resolved.views.map(async (selection) => {
       const { view, features } = selection;
-      const rows = viewRowsOf(selection, joinKeys, chunk, keyValues);
-      const keys = [...new Set(rows.map((row) => row.key))];
-      const featureRows = await featureRowsOf(pool, view.name, keys, cutoff);
+      const { rows, featureRows } = await joinInputsOf(
+        pool,
+        selection,
+        joinKeys,
+        chunk,
+        keyValues,
+        cutoff,
+      );
       let i = 0;
       for (const match of asOfJoin(rows, featureRows, view.ttl_seconds * 1000)) {
         const target = out[rows[i]!.index]!;
@@ -183,23 +188,40 @@ async function joinChunk(
 }
 
 /**
- * The chunk's rows as one view joins them: keyed by the view's own entities only, sorted by
- * that key then time (the join's order). The chunk comes sorted by the set's whole key, so
- * for a view keyed by all of it the sort has nothing to move; a view keyed by a subset (a
- * user's stats in a (user, merchant) set) gets its own order. The sort is stable.
+ * What one view's join walks for a chunk: the chunk's rows keyed by the view's own entities,
+ * sorted by that key then time, and the view's offline rows of those keys. The chunk comes
+ * sorted by the set's whole key, so a view keyed by all of it (in the same order) takes the
+ * chunk as it is and reads one index range. A view keyed by a subset (a user's stats in a
+ * (user, merchant) set) sorts the chunk by its own key (stably) and reads the chunk's keys.
  */
-function viewRowsOf(
-  { entities }: ViewSelection,
+async function joinInputsOf(
+  pool: pg.Pool,
+  { view, entities }: ViewSelection,
   joinKeys: Entity[],
   chunk: StoredEntityRow[],
   keyValues: string[][],
-): (EntityRow & { index: number })[] {
+  cutoff: Date,
+): Promise<{ rows: (EntityRow & { index: number })[]; featureRows: FeatureRow[] }> {
   const positions = entities.map((entity) => joinKeys.findIndex((e) => e.name === entity.name));
-  return chunk
+  if (positions.length === joinKeys.length && positions.every((p, i) => p === i)) {
+    return {
+      rows: chunk.map((row, index) => ({ key: row.key, ts: row.ts, index })),
+      featureRows: await featureRowsBetween(
+        pool,
+        view.name,
+        chunk[0]!.key,
+        chunk.at(-1)!.key,
+        cutoff,
+      ),
+    };
+  }
+  const rows = chunk
     .map((row, index) => ({
       key: encodeEntityKey(positions.map((p) => keyValues[index]![p]!)),
       ts: row.ts,
       index,
     }))
     .sort((a, b) => compareKeys(a.key, b.key) || a.ts - b.ts);
+  const keys = [...new Set(rows.map((row) => row.key))];
+  return { rows, featureRows: await featureRowsOf(pool, view.name, keys, cutoff) };
 }
