@@ -20,8 +20,9 @@ export interface IncomingRow {
 
 /**
  * Validates one source record (a CSV line, a Parquet row, a pushed event) of a feature view:
- * every join key of the view's entities, `event_timestamp`, optionally `created_timestamp`, and only declared
- * features, each of its declared type. Errors name `<where>.<column>`.
+ * the join key of each of the view's entities, `event_timestamp`, optionally
+ * `created_timestamp`, and only declared features, each of its declared type. Errors name
+ * `<where>.<column>`.
  */
 export function parseFeatureRow(
   view: FeatureView,

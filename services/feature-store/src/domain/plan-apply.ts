@@ -26,8 +26,7 @@ export interface PlannedChange {
  * Decides what applying `desired` to `current` writes, or refuses it whole. Compatible changes
  * bump the version; a change that would break stored rows, trained models or online keys
  * (a join key's name or type, a view's entities or their order, a feature removed or retyped)
- * is refused:
- * declare a new object instead, as Feast users do.
+ * is refused: declare a new object instead, as Feast users do.
  */
 export function planApply(
   current: Registry,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeEntityKey, encodeEntityKey } from '../../src/domain/entity-key.ts';
+import { checkModelSchema } from '../../src/domain/model-schema.ts';
 import { planOnlineRead } from '../../src/domain/online-read.ts';
 import { parseEntityRow } from '../../src/domain/parse-entity-row.ts';
 import { parseFeatureRow } from '../../src/domain/parse-feature-row.ts';
@@ -197,5 +198,24 @@ describe('planOnlineRead with composite keys', () => {
         }),
       ),
     ).toThrow(expect.objectContaining({ code: 'feature.join_key_conflict' }));
+  });
+});
+
+describe('models and composite keys', () => {
+  it('refuses at load a model whose inputs need two entity keys', () => {
+    const artifact = {
+      kind: 'logistic-regression',
+      inputs: ['user_merchant_stats:txn_count'],
+      weights: [1],
+      means: [0],
+      scales: [1],
+      bias: 0,
+    };
+    expect(() => checkModelSchema(artifact, fraud)).toThrow(
+      expect.objectContaining({ code: 'model.schema_mismatch' }),
+    );
+    expect(
+      checkModelSchema({ ...artifact, inputs: ['user_stats:account_age_days'] }, fraud).entity.name,
+    ).toBe('user');
   });
 });
