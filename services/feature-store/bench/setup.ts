@@ -17,7 +17,7 @@ export async function startBenchStore(options: HarnessOptions = {}) {
     feature_views: [
       {
         name: 'bench',
-        entity: 'user',
+        entities: ['user'],
         ttl_seconds: 0,
         features: FEATURES.map((name) => ({ name, dtype: 'float64' })),
       },

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { defineChapter } from '@scale-models/tests/tour';
 import type { TourContext } from '@scale-models/tests/tour';
@@ -8,6 +9,7 @@ const API_KEY = 'tour-feature-store-key';
 const DRIVERS = 200;
 const DAY = 86_400_000;
 const ARTIFACTS = resolve(import.meta.dirname, '../../../.infra/feature-store/artifacts');
+const EXAMPLE_REGISTRY = resolve(import.meta.dirname, '../examples/registry.yaml');
 const INPUTS = ['driver_stats:conv_rate', 'driver_stats:acc_rate', 'driver_stats:avg_daily_trips'];
 
 // The miniature's own database on the tour's PostgreSQL server (created at first start).
@@ -26,7 +28,7 @@ const REGISTRY = {
   feature_views: [
     {
       name: 'driver_stats',
-      entity: 'driver',
+      entities: ['driver'],
       ttl_seconds: 2 * 86_400,
       owner: 'rides-ml@example.com',
       tags: { team: 'rides' },
@@ -72,6 +74,22 @@ async function call<T>(
 }
 
 let bestDriver = 0;
+
+interface OnlineAnswer {
+  metadata: { feature_names: string[] };
+  results: { values: unknown[]; statuses: string[] }[];
+}
+
+/** `feature: value (STATUS)` for one entity row of a get-online-features answer. */
+function describeRow(answer: OnlineAnswer, row: number, from: number): string {
+  return answer.results
+    .slice(from)
+    .map((column, j) => {
+      const name = answer.metadata.feature_names[from + j]!.split(':')[1];
+      return `${name} ${JSON.stringify(column.values[row])} (${column.statuses[row]})`;
+    })
+    .join(', ');
+}
 
 async function probabilitiesOf(
   context: TourContext,
@@ -291,6 +309,70 @@ export default defineChapter({
           await new Promise((done) => setTimeout(done, 20));
         }
         throw new Error('the challenger recorded no shadow comparisons');
+      },
+    },
+    {
+      title:
+        'apply examples/registry.yaml: a fraud view keyed by two entities, (user_id, merchant_id)',
+      run: async (context) => {
+        const { changes } = await call<{ changes: unknown[] }>(
+          context,
+          'POST',
+          '/v1/apply',
+          await readFile(EXAMPLE_REGISTRY, 'utf8'),
+          'application/yaml',
+        );
+        return changes.length === 0
+          ? 'registry unchanged (applied before)'
+          : `${changes.length} objects created: user_merchant_stats, user_stats, fraud_signals…`;
+      },
+    },
+    {
+      title: "push a user's payments at two merchants, then read features by (user, merchant)",
+      run: async (context) => {
+        const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+        const push = (feature_view: string, rows: object[]) =>
+          call(context, 'POST', '/v1/push', { feature_view, rows });
+        await push('user_merchant_stats', [
+          {
+            user_id: 101,
+            merchant_id: 'm1',
+            event_timestamp: ago(DAY / 24),
+            txn_count: 5,
+            amount_sum: 12.5,
+          },
+          // Older than the view's one-week TTL: reported, never served as fresh.
+          {
+            user_id: 101,
+            merchant_id: 'm2',
+            event_timestamp: ago(9 * DAY),
+            txn_count: 2,
+            amount_sum: 40,
+          },
+        ]);
+        await push('user_stats', [
+          { user_id: 101, event_timestamp: ago(20 * DAY), account_age_days: 365 },
+        ]);
+        const answer = await call<OnlineAnswer>(context, 'POST', '/v1/get-online-features', {
+          feature_service: 'fraud_signals',
+          entities: { user_id: [101, 101, 101], merchant_id: ['m1', 'm2', 'm3'] },
+        });
+        return ['m1', 'm2', 'm3']
+          .map((merchant, row) => `(101, ${merchant}): ${describeRow(answer, row, 2)}`)
+          .join('; ');
+      },
+    },
+    {
+      title: 'ask again without merchant_id: refused, naming the missing key',
+      run: async (context) => {
+        const response = await fetch(`${context.url('server')}/v1/get-online-features`, {
+          method: 'POST',
+          headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' },
+          body: JSON.stringify({ feature_service: 'fraud_signals', entities: { user_id: [101] } }),
+        });
+        const problem = (await response.json()) as { code: string; field: string };
+        if (response.status !== 400) throw new Error(`expected 400, got ${response.status}`);
+        return `${response.status} ${problem.code}, field ${problem.field}`;
       },
     },
   ],

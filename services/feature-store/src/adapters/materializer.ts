@@ -13,7 +13,7 @@ export interface MaterializeReport {
   mode: MaterializeMode;
   /** Entity keys whose newest row was sent to the online store. */
   keys: number;
-  /** Of those, how many replaced an older online value (the rest were not newer). */
+  /** Of those, how many were written: not older than the stored value (an equal one is rewritten). */
   written: number;
 }
 

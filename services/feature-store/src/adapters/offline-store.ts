@@ -17,7 +17,7 @@ const INSERT = `INSERT INTO feature_rows (feature_view, entity_key, event_ts, cr
 export async function ingestRecords(
   pool: pg.Pool,
   view: FeatureView,
-  entity: Entity,
+  entities: Entity[],
   records: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>,
   nowMs = Date.now(),
 ): Promise<number> {
@@ -25,7 +25,7 @@ export async function ingestRecords(
     let batch: IncomingRow[] = [];
     let count = 0;
     for await (const record of records) {
-      batch.push(parseFeatureRow(view, entity, record, `rows[${count}]`, nowMs));
+      batch.push(parseFeatureRow(view, entities, record, `rows[${count}]`, nowMs));
       count++;
       if (batch.length === BATCH) {
         await insertRows(client, view.name, batch);
@@ -53,10 +53,9 @@ export async function insertRows(
   ]);
 }
 
-const AS_OF_ROWS = `SELECT entity_key AS key, (extract(epoch FROM event_ts) * 1000)::float8 AS ts, values
-  FROM feature_rows
-  WHERE feature_view = $1 AND entity_key >= $2 AND entity_key <= $3 AND created_ts <= $4
-  ORDER BY entity_key, event_ts, created_ts, seq`;
+const AS_OF_COLUMNS = `SELECT entity_key AS key, (extract(epoch FROM event_ts) * 1000)::float8 AS ts, values
+  FROM feature_rows`;
+const AS_OF_ORDER = 'ORDER BY entity_key, event_ts, created_ts, seq';
 
 /**
  * A view's rows for the keys from `firstKey` to `lastKey`, in the order the point-in-time join
@@ -69,6 +68,23 @@ export async function featureRowsBetween(
   lastKey: string,
   cutoff: Date,
 ): Promise<FeatureRow[]> {
-  const { rows } = await db.query<FeatureRow>(AS_OF_ROWS, [viewName, firstKey, lastKey, cutoff]);
+  const { rows } = await db.query<FeatureRow>(
+    `${AS_OF_COLUMNS} WHERE feature_view = $1 AND entity_key BETWEEN $2 AND $3 AND created_ts <= $4 ${AS_OF_ORDER}`,
+    [viewName, firstKey, lastKey, cutoff],
+  );
+  return rows;
+}
+
+/** The same for a list of keys, where they are not one range of the view's key order. */
+export async function featureRowsOf(
+  db: pg.Pool | pg.PoolClient,
+  viewName: string,
+  keys: string[],
+  cutoff: Date,
+): Promise<FeatureRow[]> {
+  const { rows } = await db.query<FeatureRow>(
+    `${AS_OF_COLUMNS} WHERE feature_view = $1 AND entity_key = ANY($2::text[]) AND created_ts <= $3 ${AS_OF_ORDER}`,
+    [viewName, keys, cutoff],
+  );
   return rows;
 }

@@ -6,6 +6,7 @@ import { materializeViews } from '../adapters/materializer.ts';
 import { ingestRecords } from '../adapters/offline-store.ts';
 import { applySpec, historyOf } from '../adapters/registry-store.ts';
 import { RegistrySpecSchema } from '../domain/registry-spec.ts';
+import { entitiesOfView } from '../domain/resolve-features.ts';
 import { FeatureSelectionSchema } from './feature-selection-schema.ts';
 import type { AppDeps } from './app-deps.ts';
 import { acceptRecordStreams, recordsOf } from './read-records.ts';
@@ -113,7 +114,7 @@ export function featureRoutes(deps: AppDeps): RoutePlugin {
         const ingested = await ingestRecords(
           deps.pool,
           view,
-          registry.entities.get(view.entity)!.spec,
+          entitiesOfView(registry, view),
           recordsOf(request.headers['content-type'], request.body),
         );
         return reply.code(201).send({ feature_view: view.name, ingested });

@@ -13,6 +13,7 @@ import { applySpec, loadRegistry } from '../adapters/registry-store.ts';
 import { readSourceFile } from '../adapters/source-file.ts';
 import { ConfigSchema } from '../config.ts';
 import { RegistrySpecSchema } from '../domain/registry-spec.ts';
+import { entitiesOfView } from '../domain/resolve-features.ts';
 import { connect } from './connect.ts';
 
 const USAGE = `usage:
@@ -61,10 +62,14 @@ async function run(name: string | undefined, rest: string[]): Promise<unknown> {
       const registry = await loadRegistry(pool);
       const view = registry.featureViews.get(requireArg(rest[0]))?.spec;
       if (view === undefined) throw new Error(`unknown feature view ${rest[0]}`);
-      const entity = registry.entities.get(view.entity)!.spec;
       return {
         feature_view: view.name,
-        ingested: await ingestRecords(pool, view, entity, readSourceFile(requireArg(rest[1]))),
+        ingested: await ingestRecords(
+          pool,
+          view,
+          entitiesOfView(registry, view),
+          readSourceFile(requireArg(rest[1])),
+        ),
       };
     }
     case 'materialize':

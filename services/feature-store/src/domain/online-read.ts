@@ -1,7 +1,9 @@
 import { InputError } from '@scale-models/errors';
 import { entityKeyOf } from './coerce-value.ts';
+import { encodeEntityKey } from './entity-key.ts';
 import { onlineValueOf } from './online-value.ts';
 import type { OnlineRow, OnlineValue } from './online-value.ts';
+import { joinKeysOf } from './resolve-features.ts';
 import type { ResolvedFeatures } from './resolve-features.ts';
 
 /** The most entity rows one request may ask for (Feast's servers have a similar bound). */
@@ -12,20 +14,23 @@ export interface OnlineReadPlan {
   /** Join key → the request's keys, canonical, one per entity row. */
   keys: Map<string, string[]>;
   rowCount: number;
-  /** Every (view, key) to fetch, view-major: views[v] for row r is at v * rowCount + r. */
+  /**
+   * Every (view, key) to fetch, view-major: views[v] for row r is at v * rowCount + r. Each
+   * view's key is made of its own entities' columns (encodeEntityKey).
+   */
   pairs: { view: string; key: string }[];
 }
 
 /**
- * Checks a request's entity columns against the features' entities (present, equally long,
- * of the join key's type) and lists what to fetch. Errors name the field, e.g.
+ * Checks a request's entity columns against the join keys of every requested view (present,
+ * equally long, of the join key's type) and lists what to fetch. Errors name the field, e.g.
  * `entities.driver_id[3]`; nothing is read for a request that fails.
  */
 export function planOnlineRead(
   resolved: ResolvedFeatures,
   entities: Record<string, unknown[]>,
 ): OnlineReadPlan {
-  const needed = new Map(resolved.views.map(({ entity }) => [entity.join_key, entity]));
+  const needed = new Map(joinKeysOf(resolved).map((entity) => [entity.join_key, entity]));
   for (const column of Object.keys(entities)) {
     if (!needed.has(column)) {
       throw new InputError(
@@ -70,10 +75,19 @@ export function planOnlineRead(
       details: { field: 'entities' },
     });
   }
-  const pairs = resolved.views.flatMap(({ view, entity }) =>
-    keys.get(entity.join_key)!.map((key) => ({ view: view.name, key })),
+  const pairs = resolved.views.flatMap(({ view, entities }) =>
+    viewKeysOf(
+      entities.map((e) => keys.get(e.join_key)!),
+      rowCount,
+    ).map((key) => ({ view: view.name, key })),
   );
   return { resolved, keys, rowCount, pairs };
+}
+
+/** Per entity row, the key of a view whose entities' columns are `columns`. */
+function viewKeysOf(columns: string[][], rowCount: number): string[] {
+  if (columns.length === 1) return columns[0]!;
+  return Array.from({ length: rowCount }, (_, r) => encodeEntityKey(columns.map((c) => c[r]!)));
 }
 
 /** The answer per entity row and requested feature (in `resolved.refs` order). */

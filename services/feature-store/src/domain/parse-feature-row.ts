@@ -1,6 +1,7 @@
 import { InputError } from '@scale-models/errors';
-import { coerceValue, entityKeyOf } from './coerce-value.ts';
+import { coerceValue } from './coerce-value.ts';
 import type { FeatureValue } from './coerce-value.ts';
+import { entityKeyOfRecord } from './entity-key.ts';
 import { parseTimestamp } from './parse-timestamp.ts';
 import type { Entity, FeatureView } from './registry-spec.ts';
 
@@ -9,6 +10,7 @@ export const CREATED_TIMESTAMP = 'created_timestamp';
 
 /** A validated row for the offline store (and, when pushed, the online store). */
 export interface IncomingRow {
+  /** The view's entity key (encodeEntityKey). */
   key: string;
   eventTs: number;
   /** Ingestion time unless the source says when the value was computed. */
@@ -18,20 +20,22 @@ export interface IncomingRow {
 
 /**
  * Validates one source record (a CSV line, a Parquet row, a pushed event) of a feature view:
- * the entity's join key, `event_timestamp`, optionally `created_timestamp`, and only declared
- * features, each of its declared type. Errors name `<where>.<column>`.
+ * the join key of each of the view's entities, `event_timestamp`, optionally
+ * `created_timestamp`, and only declared features, each of its declared type. Errors name
+ * `<where>.<column>`.
  */
 export function parseFeatureRow(
   view: FeatureView,
-  entity: Entity,
+  entities: Entity[],
   record: Record<string, unknown>,
   where: string,
   nowMs: number,
 ): IncomingRow {
   const declared = new Map(view.features.map((f) => [f.name, f.dtype]));
+  const joinKeys = new Set(entities.map((e) => e.join_key));
   const values: Record<string, FeatureValue> = {};
   for (const [column, raw] of Object.entries(record)) {
-    if (column === entity.join_key || column === EVENT_TIMESTAMP || column === CREATED_TIMESTAMP)
+    if (joinKeys.has(column) || column === EVENT_TIMESTAMP || column === CREATED_TIMESTAMP)
       continue;
     const dtype = declared.get(column);
     if (dtype === undefined) {
@@ -52,7 +56,7 @@ export function parseFeatureRow(
       ? nowMs
       : parseTimestamp(createdRaw, `${where}.${CREATED_TIMESTAMP}`, nowMs);
   return {
-    key: entityKeyOf(entity.value_type, record[entity.join_key], `${where}.${entity.join_key}`),
+    key: entityKeyOfRecord(entities, record, where),
     eventTs,
     createdTs,
     values,

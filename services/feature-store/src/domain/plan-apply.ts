@@ -25,8 +25,8 @@ export interface PlannedChange {
 /**
  * Decides what applying `desired` to `current` writes, or refuses it whole. Compatible changes
  * bump the version; a change that would break stored rows, trained models or online keys
- * (a join key's name or type, a view's entity, a feature removed or retyped) is refused:
- * declare a new object instead, as Feast users do.
+ * (a join key's name or type, a view's entities or their order, a feature removed or retyped)
+ * is refused: declare a new object instead, as Feast users do.
  */
 export function planApply(
   current: Registry,
@@ -39,7 +39,8 @@ export function planApply(
   requireUniqueNames('entity', entities);
   requireUniqueNames('feature_view', views);
   requireUniqueNames('feature_service', services);
-  const entityNames = new Set([...current.entities.keys(), ...entities.map((e) => e.name)]);
+  const entitiesAfter = new Map([...current.entities].map(([name, e]) => [name, e.spec]));
+  for (const entity of entities) entitiesAfter.set(entity.name, entity);
   const viewsAfter = new Map([...current.featureViews].map(([name, v]) => [name, v.spec]));
   for (const view of views) viewsAfter.set(view.name, view);
   return [
@@ -47,15 +48,7 @@ export function planApply(
       changeOf('entity', current.entities, removed.entities, entity, checkEntity),
     ),
     ...views.flatMap((view) => {
-      if (!entityNames.has(view.entity)) {
-        throw new InputError(
-          'registry.unknown_entity',
-          `feature view ${view.name} names unknown entity ${view.entity}`,
-          {
-            details: { field: `feature_views.${view.name}.entity` },
-          },
-        );
-      }
+      requireKnownEntities(entitiesAfter, view);
       requireUniqueNames('feature', view.features);
       return changeOf('feature_view', current.featureViews, removed.featureViews, view, checkView);
     }),
@@ -105,8 +98,14 @@ function checkEntity(before: Entity, after: Entity): void {
 }
 
 function checkView(before: FeatureView, after: FeatureView): void {
-  if (before.entity !== after.entity) {
-    refuse('feature_view', after.name, 'entity', `its entity ${before.entity} cannot change`);
+  // The entities and their order make the view's keys: any change orphans its stored rows.
+  if (before.entities.join() !== after.entities.join()) {
+    refuse(
+      'feature_view',
+      after.name,
+      'entities',
+      `its entities [${before.entities.join(', ')}] cannot change`,
+    );
   }
   const afterTypes = new Map(after.features.map((f) => [f.name, f.dtype]));
   for (const feature of before.features) {
@@ -128,6 +127,31 @@ function checkView(before: FeatureView, after: FeatureView): void {
       );
     }
   }
+}
+
+// Each entity must exist, once, and their join keys must differ: a row names its key values
+// by join key, so two entities sharing one could not both be given.
+function requireKnownEntities(entities: Map<string, Entity>, view: FeatureView): void {
+  const joinKeys = new Set<string>();
+  view.entities.forEach((name, i) => {
+    const field = `feature_views.${view.name}.entities[${i}]`;
+    const entity = entities.get(name);
+    if (entity === undefined) {
+      throw new InputError(
+        'registry.unknown_entity',
+        `feature view ${view.name} names unknown entity ${name}`,
+        { details: { field } },
+      );
+    }
+    if (joinKeys.has(entity.join_key)) {
+      throw new InputError(
+        'registry.duplicate_join_key',
+        `feature view ${view.name}: join key ${entity.join_key} (entity ${name}) is already used by another of its entities`,
+        { details: { field } },
+      );
+    }
+    joinKeys.add(entity.join_key);
+  });
 }
 
 function refuse(kind: RegistryKind, name: string, field: string, why: string): never {

@@ -35,7 +35,7 @@ export function planDeletes(
   const services = removed('feature_service', current.featureServices);
 
   for (const [name] of entities) {
-    const users = (desired.feature_views ?? []).filter((v) => v.entity === name);
+    const users = (desired.feature_views ?? []).filter((v) => v.entities.includes(name));
     refuseIfUsed(
       'entity',
       name,

@@ -32,7 +32,12 @@ export type Feature = Static<typeof FeatureSchema>;
 export const FeatureViewSchema = Type.Object(
   {
     name: Name,
-    entity: Name,
+    entities: Type.Array(Name, {
+      minItems: 1,
+      maxItems: 8,
+      description:
+        "the entities a row is about, in this order (Feast's entities): one for a driver's stats, two for a (user, merchant) pair; every row carries each one's join key, and the list cannot change once applied",
+    }),
     features: Type.Array(FeatureSchema, { minItems: 1, maxItems: 200 }),
     /** How old a value may be and still count, in seconds; 0 means forever (Feast's ttl). */
     ttl_seconds: Type.Integer({ minimum: 0 }),

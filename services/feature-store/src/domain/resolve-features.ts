@@ -4,7 +4,8 @@ import type { Entity, Feature, FeatureView, Registry } from './registry-spec.ts'
 
 export interface ViewSelection {
   view: FeatureView;
-  entity: Entity;
+  /** The view's entities, in its declared order (the order of its key's values). */
+  entities: Entity[];
   features: Feature[];
 }
 
@@ -38,8 +39,11 @@ export function resolveFeatures(registry: Registry, selection: FeatureSelection)
         details: { field: 'features', feature: ref },
       });
     }
-    const entity = registry.entities.get(view.entity)!.spec;
-    const selected = views.get(viewName) ?? { view, entity, features: [] };
+    const selected = views.get(viewName) ?? {
+      view,
+      entities: entitiesOfView(registry, view),
+      features: [],
+    };
     if (!selected.features.includes(feature)) selected.features.push(feature);
     views.set(viewName, selected);
   }
@@ -79,17 +83,43 @@ function refsOf(
   return { refs: [...new Set(refs)] };
 }
 
-/** The one entity of a selection; training sets and models join on a single entity. */
+/** A view's entities, in its declared order; apply refuses views naming unknown ones. */
+export function entitiesOfView(registry: Registry, view: FeatureView): Entity[] {
+  return view.entities.map((name) => registry.entities.get(name)!.spec);
+}
+
+/**
+ * Every entity the selected views join on, in first-use order: the columns an entity
+ * dataframe or an online request must supply (each view takes its own subset). Two entities
+ * with one join key name would make a column ambiguous, so that is refused.
+ */
+export function joinKeysOf(resolved: ResolvedFeatures): Entity[] {
+  const byJoinKey = new Map<string, Entity>();
+  for (const entity of resolved.views.flatMap((v) => v.entities)) {
+    const seen = byJoinKey.get(entity.join_key);
+    if (seen !== undefined && seen.name !== entity.name) {
+      throw new InputError(
+        'feature.join_key_conflict',
+        `entities ${seen.name} and ${entity.name} share the join key ${entity.join_key}; request their features separately`,
+        { details: { field: 'features', join_key: entity.join_key } },
+      );
+    }
+    byJoinKey.set(entity.join_key, entity);
+  }
+  return [...byJoinKey.values()];
+}
+
+/** The one entity of a selection: a model takes one entity key as its input. */
 export function singleEntityOf(resolved: ResolvedFeatures): Entity {
-  const names = new Set(resolved.views.map((v) => v.entity.name));
-  if (names.size !== 1) {
+  const entities = joinKeysOf(resolved);
+  if (entities.length !== 1) {
     throw new InputError(
       'feature.several_entities',
-      `the features span entities ${[...names].join(', ')}; use one entity per training set or model`,
+      `the features span entities ${entities.map((e) => e.name).join(', ')}; a model takes one entity`,
       {
         details: { field: 'features' },
       },
     );
   }
-  return resolved.views[0]!.entity;
+  return entities[0]!;
 }

@@ -6,6 +6,7 @@ import type { IncomingRow } from '../domain/parse-feature-row.ts';
 import type { OnlineStore } from '../adapters/online-store.ts';
 import { parseFeatureRow } from '../domain/parse-feature-row.ts';
 import type { Registry } from '../domain/registry-spec.ts';
+import { entitiesOfView } from '../domain/resolve-features.ts';
 import type { FeatureValuesPushed } from '../contracts.ts';
 
 export type PushRows = (
@@ -31,9 +32,9 @@ export function createPushRows(
         details: { field: 'feature_view' },
       });
     }
-    const entity = registry().entities.get(view.entity)!.spec;
+    const entities = entitiesOfView(registry(), view);
     const parsed = rows.map((record, i) =>
-      parseFeatureRow(view, entity, record, `rows[${i}]`, nowMs),
+      parseFeatureRow(view, entities, record, `rows[${i}]`, nowMs),
     );
     if (to !== 'online') await insertOnce(pool, eventId, view.name, parsed);
     const written =

@@ -104,12 +104,12 @@ describe('registry apply', () => {
 
   it('refuses references to unknown entities and features with 400', async () => {
     const unknownEntity = await apply({
-      feature_views: [{ ...DRIVERS.feature_views![0]!, name: 'orphan', entity: 'rider' }],
+      feature_views: [{ ...DRIVERS.feature_views![0]!, name: 'orphan', entities: ['rider'] }],
     });
     expect(unknownEntity.statusCode).toBe(400);
     expect(unknownEntity.json()).toMatchObject({
       code: 'registry.unknown_entity',
-      field: 'feature_views.orphan.entity',
+      field: 'feature_views.orphan.entities[0]',
     });
     const unknownFeature = await apply({
       feature_services: [{ name: 'broken', features: ['driver_stats:nope'] }],

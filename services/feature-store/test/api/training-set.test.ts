@@ -15,13 +15,13 @@ const SPEC = {
   feature_views: [
     {
       name: 'clicks',
-      entity: 'user',
+      entities: ['user'],
       ttl_seconds: 50,
       features: [{ name: 'score', dtype: 'float64' }],
     },
     {
       name: 'spend',
-      entity: 'user',
+      entities: ['user'],
       ttl_seconds: 0,
       features: [{ name: 'total', dtype: 'float64' }],
     },
@@ -80,7 +80,7 @@ describe('point-in-time training sets through PostgreSQL', () => {
         rows.forEach((row, i) => {
           const value = row[feature] === '' ? null : (row[feature] as number);
           stored[view]!.push({
-            key: row.user_id,
+            keys: [row.user_id],
             ts: row.event_timestamp,
             seq: batch * 1000 + i,
             value,
@@ -117,7 +117,7 @@ describe('point-in-time training sets through PostgreSQL', () => {
 
     // The oracle answers in entity order; the store answers sorted by key and time, so match
     // rows up by (key, time, label) multiset.
-    const entityRows = entities.map((e) => ({ key: e.user_id, ts: e.event_timestamp }));
+    const entityRows = entities.map((e) => ({ keys: [e.user_id], ts: e.event_timestamp }));
     const expectedClicks = await oracle.asOf(entityRows, stored.clicks!, 50_000);
     const expectedSpend = await oracle.asOf(entityRows, stored.spend!, 0);
     const expected = entities.map((e, i) =>

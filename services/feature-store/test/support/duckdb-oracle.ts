@@ -1,16 +1,19 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 
-/** A feature row as the oracle sees it: `seq` is the tie-break order (the larger one wins). */
+/**
+ * A feature row as the oracle sees it: `keys` are its join key values, one column each (never
+ * our encoded key); `seq` is the tie-break order (the larger one wins).
+ */
 export interface OracleFeatureRow {
-  key: string;
+  keys: string[];
   ts: number;
   seq: number;
   value: number | null;
 }
 
 export interface OracleEntityRow {
-  key: string;
+  keys: string[];
   ts: number;
 }
 
@@ -22,14 +25,15 @@ export interface OracleAnswer {
 
 /**
  * DuckDB's ASOF JOIN as an independent oracle for the point-in-time join: for each entity row,
- * the newest feature row of the same key at or before it (ties broken by seq), dropped when
- * older than the TTL. Answers in entity row order.
+ * the newest feature row with the same value in each of the `arity` key columns at or before
+ * it (ties broken by seq), dropped when older than the TTL. Answers in entity row order.
  */
 export interface Oracle {
   asOf(
     entities: OracleEntityRow[],
     features: OracleFeatureRow[],
     ttlMs: number,
+    arity?: number,
   ): Promise<OracleAnswer[]>;
   close(): void;
 }
@@ -38,7 +42,8 @@ export async function createOracle(): Promise<Oracle> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   return {
-    asOf: (entities, features, ttlMs) => asOf(connection, entities, features, ttlMs),
+    asOf: (entities, features, ttlMs, arity = 1) =>
+      asOf(connection, entities, features, ttlMs, arity),
     close: () => {
       connection.closeSync();
       instance.closeSync();
@@ -51,22 +56,25 @@ async function asOf(
   entities: OracleEntityRow[],
   features: OracleFeatureRow[],
   ttlMs: number,
+  arity: number,
 ): Promise<OracleAnswer[]> {
-  await connection.run('CREATE OR REPLACE TABLE e (row_no BIGINT, key VARCHAR, ts BIGINT)');
+  const keys = Array.from({ length: arity }, (_, i) => `k${i}`);
+  const keyColumns = keys.map((k) => `${k} VARCHAR`).join(', ');
+  await connection.run(`CREATE OR REPLACE TABLE e (row_no BIGINT, ${keyColumns}, ts BIGINT)`);
   await connection.run(
-    'CREATE OR REPLACE TABLE f (key VARCHAR, ts BIGINT, seq BIGINT, value DOUBLE)',
+    `CREATE OR REPLACE TABLE f (${keyColumns}, ts BIGINT, seq BIGINT, value DOUBLE)`,
   );
   await appendEntities(connection, entities);
   await appendFeatures(connection, features);
   const reader = await connection.runAndReadAll(`
     WITH latest AS (
-      SELECT key, ts, value FROM f
-      QUALIFY row_number() OVER (PARTITION BY key, ts ORDER BY seq DESC) = 1
+      SELECT ${keys.join(', ')}, ts, value FROM f
+      QUALIFY row_number() OVER (PARTITION BY ${keys.join(', ')}, ts ORDER BY seq DESC) = 1
     )
     SELECT e.row_no,
            CASE WHEN ${ttlMs} = 0 OR e.ts - l.ts <= ${ttlMs} THEN l.value END AS value,
            CASE WHEN ${ttlMs} = 0 OR e.ts - l.ts <= ${ttlMs} THEN l.ts END AS ts
-    FROM e ASOF LEFT JOIN latest l ON e.key = l.key AND e.ts >= l.ts
+    FROM e ASOF LEFT JOIN latest l ON ${keys.map((k) => `e.${k} = l.${k}`).join(' AND ')} AND e.ts >= l.ts
     ORDER BY e.row_no`);
   return reader.getRowObjectsJS().map((row) => ({
     value: row.value === null ? null : Number(row.value),
@@ -81,7 +89,7 @@ async function appendEntities(
   const appender = await connection.createAppender('e');
   rows.forEach((row, i) => {
     appender.appendBigInt(BigInt(i));
-    appender.appendVarchar(row.key);
+    row.keys.forEach((key) => appender.appendVarchar(key));
     appender.appendBigInt(BigInt(row.ts));
     appender.endRow();
   });
@@ -94,7 +102,7 @@ async function appendFeatures(
 ): Promise<void> {
   const appender = await connection.createAppender('f');
   for (const row of rows) {
-    appender.appendVarchar(row.key);
+    row.keys.forEach((key) => appender.appendVarchar(key));
     appender.appendBigInt(BigInt(row.ts));
     appender.appendBigInt(BigInt(row.seq));
     if (row.value === null) appender.appendNull();

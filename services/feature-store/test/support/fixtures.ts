@@ -1,3 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Value } from 'typebox/value';
+import { parse as parseYaml } from 'yaml';
+import { RegistrySpecSchema } from '../../src/domain/registry-spec.ts';
 import type { RegistrySpec } from '../../src/domain/registry-spec.ts';
 
 /** The registry most tests use: drivers (int64 keys) with two views and a feature service. */
@@ -8,7 +13,7 @@ export const DRIVERS: RegistrySpec = {
   feature_views: [
     {
       name: 'driver_stats',
-      entity: 'driver',
+      entities: ['driver'],
       ttl_seconds: 3600,
       source: 'batch',
       owner: 'ml@example.com',
@@ -21,7 +26,7 @@ export const DRIVERS: RegistrySpec = {
     },
     {
       name: 'driver_profile',
-      entity: 'driver',
+      entities: ['driver'],
       ttl_seconds: 0,
       source: 'push',
       features: [
@@ -37,6 +42,17 @@ export const DRIVERS: RegistrySpec = {
     },
   ],
 };
+
+/** The example registry file: a fraud model's views, one keyed by (user_id, merchant_id). */
+export const EXAMPLE_REGISTRY = fileURLToPath(
+  new URL('../../examples/registry.yaml', import.meta.url),
+);
+
+/** The example registry as `apply` reads it (defaults filled in). */
+export const FRAUD = Value.Default(
+  RegistrySpecSchema,
+  parseYaml(readFileSync(EXAMPLE_REGISTRY, 'utf8')),
+) as RegistrySpec;
 
 export const HOUR = 3_600_000;
 
