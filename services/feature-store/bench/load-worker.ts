@@ -1,30 +1,25 @@
 // The load-generator process forked by startLoadGenerator: it receives LoadJobs over IPC, drives
 // them with runLoad and answers with the measured result.
 import { credentials } from '@grpc/grpc-js';
-import { Pool } from 'undici';
 import { callUnary, loadProto, lookupService } from '@scale-models/grpc';
 import { createRedis } from '@scale-models/redis';
 import { onlineKeyOf } from '../src/adapters/online-store.ts';
 import { API_KEY, authMetadata } from '../test/support/harness.ts';
+import { createHttp1Pool } from './http1-pool.ts';
 import { runLoad, WARM_UP } from './load.ts';
 import type { LoadJob, LoadTarget } from './load.ts';
 
 type Call = (ids: number[]) => Promise<unknown>;
 
-// undici's request API over a keep-alive pool, one connection per concurrent caller: several
-// times cheaper per request than fetch, so the load generator's own CPU does not cap the server.
 function poster(base: string, connections: number) {
-  const pool = new Pool(base, { connections });
+  const pool = createHttp1Pool(base, connections, {
+    'content-type': 'application/json',
+    'x-api-key': API_KEY,
+  });
   return {
     async post(path: string, body: unknown): Promise<void> {
-      const response = await pool.request({
-        method: 'POST',
-        path,
-        headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
-        body: JSON.stringify(body),
-      });
-      await response.body.arrayBuffer();
-      if (response.statusCode !== 200) throw new Error(`${path} answered ${response.statusCode}`);
+      const status = await pool.post(path, JSON.stringify(body));
+      if (status !== 200) throw new Error(`${path} answered ${status}`);
     },
     close: () => pool.close(),
   };
