@@ -21,6 +21,21 @@ const InferRequest = Type.Object({
   id: Type.Optional(Type.String()),
   inputs: Type.Array(Tensor, { maxItems: 8 }),
 });
+// The answer's schema also compiles its serializer (fast-json-stringify), cheaper per request
+// than JSON.stringify: an unbatchable cost of every request.
+const InferResponse = Type.Object({
+  model_name: Type.String(),
+  model_version: Type.String(),
+  id: Type.String(),
+  outputs: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      datatype: Type.String(),
+      shape: Type.Array(Type.Integer()),
+      data: Type.Array(Type.Number()),
+    }),
+  ),
+});
 const Model = Type.Object({ name: Type.String() });
 const ModelVersion = Type.Object({ name: Type.String(), version: Type.Integer({ minimum: 1 }) });
 
@@ -67,14 +82,18 @@ export function v2Routes(deps: AppDeps): RoutePlugin {
       (request, reply) => ready(reply, request.params.name, request.params.version),
     );
 
+    // The hot path logs no access lines (the trace records each request): two log lines per
+    // inference cost more than the batched prediction. Warnings and errors still log.
+    const hot = { ...guarded, logLevel: 'warn' as const };
+    const inferResponse = { 200: InferResponse };
     app.post(
       '/v2/models/:name/infer',
-      { ...guarded, schema: { params: Model, body: InferRequest } },
+      { ...hot, schema: { params: Model, body: InferRequest, response: inferResponse } },
       (request) => infer(request.params.name, undefined, request.body),
     );
     app.post(
       '/v2/models/:name/versions/:version/infer',
-      { ...guarded, schema: { params: ModelVersion, body: InferRequest } },
+      { ...hot, schema: { params: ModelVersion, body: InferRequest, response: inferResponse } },
       (request) => infer(request.params.name, request.params.version, request.body),
     );
 
