@@ -1,7 +1,7 @@
 import { createGrpcServer } from '@scale-models/grpc';
 import { startHarness, authHeaders } from '../test/support/harness.ts';
 import type { Harness, HarnessOptions } from '../test/support/harness.ts';
-import { grpcServices } from '../src/api/grpc-services.ts';
+import { GRPC_SERVER_OPTIONS, grpcServices } from '../src/api/grpc-services.ts';
 
 export const FEATURES = Array.from({ length: 10 }, (_, i) => `f${i}`);
 export const REFS = FEATURES.map((f) => `bench:${f}`);
@@ -33,7 +33,10 @@ export async function startBenchStore(options: HarnessOptions = {}) {
     await inject('/v1/feature-views/bench/rows', rows.slice(i, i + 2000));
   await inject('/v1/materialize', { mode: 'full' });
   const base = await h.app.listen({ port: 0, host: '127.0.0.1' });
-  const grpc = createGrpcServer({ services: grpcServices(h.store) });
+  const grpc = createGrpcServer({
+    services: grpcServices(h.store),
+    serverOptions: GRPC_SERVER_OPTIONS,
+  });
   const port = await grpc.listen('127.0.0.1:0');
   return {
     h,
