@@ -21,8 +21,8 @@ const InferRequest = Type.Object({
   id: Type.Optional(Type.String()),
   inputs: Type.Array(Tensor, { maxItems: 8 }),
 });
-// The answer's schema also compiles its serializer (fast-json-stringify), cheaper per request
-// than JSON.stringify: an unbatchable cost of every request.
+// The answer's schema documents it in OpenAPI and compiles its serializer (fast-json-stringify);
+// measured, that saves under 0.1 µs per answer over JSON.stringify: not a speed-up worth having.
 const InferResponse = Type.Object({
   model_name: Type.String(),
   model_version: Type.String(),
@@ -82,8 +82,9 @@ export function v2Routes(deps: AppDeps): RoutePlugin {
       (request, reply) => ready(reply, request.params.name, request.params.version),
     );
 
-    // The hot path logs no access lines (the trace records each request): two log lines per
-    // inference cost more than the batched prediction. Warnings and errors still log.
+    // The hot path logs no access lines (the trace records each request): at the default level
+    // (info) the two lines per inference cost 15-20 µs of CPU, a third of a batched request.
+    // Warnings and errors still log.
     const hot = { ...guarded, logLevel: 'warn' as const };
     const inferResponse = { 200: InferResponse };
     app.post(
