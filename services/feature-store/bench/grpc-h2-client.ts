@@ -4,8 +4,8 @@ import type { ClientHttp2Session } from 'node:http2';
 /**
  * The load generator's gRPC client: unary calls as plain HTTP/2 streams on one connection,
  * the request message encoded by the service's own serializer (from the .proto) and framed by
- * hand, the answer's grpc-status checked, its message not decoded. grpc-js's client cost about
- * 160 µs of CPU per call here, more than the server, so the gRPC rows measured the client.
+ * hand, the answer's grpc-status checked, its message not decoded. grpc-js's client cost 120-160
+ * µs of CPU per call here, more than the server, so the gRPC rows measured the client.
  */
 export interface GrpcH2Client {
   /** Calls `path` (`/package.Service/Method`); resolves when the call ended with status OK. */

@@ -83,7 +83,7 @@ export function v2Routes(deps: AppDeps): RoutePlugin {
     );
 
     // The hot path logs no access lines (the trace records each request): at the default level
-    // (info) the two lines per inference cost 15-20 µs of CPU, a third of a batched request.
+    // (info) the two lines per inference cost 15-20 µs of CPU, a quarter of a batched request.
     // Warnings and errors still log.
     const hot = { ...guarded, logLevel: 'warn' as const };
     const inferResponse = { 200: InferResponse };
