@@ -3,7 +3,7 @@ import { trainMlp } from '../src/domain/mlp.ts';
 import { onnxArtifactOf } from '../src/domain/mlp-onnx.ts';
 import { authHeaders } from '../test/support/harness.ts';
 import { ENTITIES, REFS, startBenchStore } from './setup.ts';
-import { ms, percent, serverCpu, startLoadGenerator } from './load.ts';
+import { gcColumn, measureServer, ms, percent, startLoadGenerator } from './load.ts';
 import type { LoadTarget } from './load.ts';
 
 const MODEL = {
@@ -58,6 +58,7 @@ export async function benchInference(): Promise<void> {
       'p99 ms',
       'mean batch',
       'server CPU µs/req',
+      'server GC pauses',
       'load gen CPU',
     ],
   });
@@ -85,7 +86,7 @@ export async function benchInference(): Promise<void> {
       for (const [transport, target] of targets) {
         for (const concurrency of [1, 16, 64]) {
           const before = store.h.store.modelServer.batchStats(model) ?? { batches: 0, items: 0 };
-          const { result, cpuMicros } = await serverCpu(() =>
+          const { result, cpuMicros, gcPauses } = await measureServer(() =>
             load.run({
               target,
               idRange: ENTITIES,
@@ -111,6 +112,7 @@ export async function benchInference(): Promise<void> {
             ms(result.p99),
             (requests / (after.batches - before.batches)).toFixed(1),
             Math.round(cpuMicros / requests),
+            gcColumn(gcPauses),
             percent(result.loadCpu),
           ]);
         }

@@ -1,30 +1,25 @@
 // The load-generator process forked by startLoadGenerator: it receives LoadJobs over IPC, drives
 // them with runLoad and answers with the measured result.
-import { credentials } from '@grpc/grpc-js';
-import { Pool } from 'undici';
-import { callUnary, loadProto, lookupService } from '@scale-models/grpc';
+import { loadProto, lookupService } from '@scale-models/grpc';
 import { createRedis } from '@scale-models/redis';
 import { onlineKeyOf } from '../src/adapters/online-store.ts';
-import { API_KEY, authMetadata } from '../test/support/harness.ts';
+import { API_KEY } from '../test/support/harness.ts';
+import { createGrpcH2Client } from './grpc-h2-client.ts';
+import { createHttp1Pool } from './http1-pool.ts';
 import { runLoad, WARM_UP } from './load.ts';
 import type { LoadJob, LoadTarget } from './load.ts';
 
 type Call = (ids: number[]) => Promise<unknown>;
 
-// undici's request API over a keep-alive pool, one connection per concurrent caller: several
-// times cheaper per request than fetch, so the load generator's own CPU does not cap the server.
 function poster(base: string, connections: number) {
-  const pool = new Pool(base, { connections });
+  const pool = createHttp1Pool(base, connections, {
+    'content-type': 'application/json',
+    'x-api-key': API_KEY,
+  });
   return {
     async post(path: string, body: unknown): Promise<void> {
-      const response = await pool.request({
-        method: 'POST',
-        path,
-        headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
-        body: JSON.stringify(body),
-      });
-      await response.body.arrayBuffer();
-      if (response.statusCode !== 200) throw new Error(`${path} answered ${response.statusCode}`);
+      const status = await pool.post(path, JSON.stringify(body));
+      if (status !== 200) throw new Error(`${path} answered ${status}`);
     },
     close: () => pool.close(),
   };
@@ -55,19 +50,14 @@ function callerOf(
       };
     }
     case 'grpc-online': {
-      const client = grpcClient('online_features.proto', 'feature_store.v1.OnlineFeatures', target);
+      const grpc = grpcCaller('online_features.proto', 'feature_store.v1.OnlineFeatures', target);
       return {
         call: (ids) =>
-          callUnary(
-            client,
-            'GetOnlineFeatures',
-            {
-              features: target.features,
-              entities: { user_id: { values: ids.map(String) } },
-            },
-            { metadata },
-          ),
-        close: () => client.close(),
+          grpc.call('GetOnlineFeatures', {
+            features: target.features,
+            entities: { user_id: { values: ids.map(String) } },
+          }),
+        close: grpc.close,
       };
     }
     case 'http-infer': {
@@ -81,39 +71,37 @@ function callerOf(
       };
     }
     case 'grpc-infer': {
-      const client = grpcClient('grpc_predict_v2.proto', 'inference.GRPCInferenceService', target);
+      const grpc = grpcCaller('grpc_predict_v2.proto', 'inference.GRPCInferenceService', target);
       return {
         call: (ids) =>
-          callUnary(
-            client,
-            'ModelInfer',
-            {
-              model_name: target.model,
-              inputs: [
-                {
-                  name: 'user_id',
-                  datatype: 'INT64',
-                  shape: [ids.length],
-                  contents: { int64_contents: ids },
-                },
-              ],
-            },
-            { metadata },
-          ),
-        close: () => client.close(),
+          grpc.call('ModelInfer', {
+            model_name: target.model,
+            inputs: [
+              {
+                name: 'user_id',
+                datatype: 'INT64',
+                shape: [ids.length],
+                contents: { int64_contents: ids },
+              },
+            ],
+          }),
+        close: grpc.close,
       };
     }
   }
 }
 
-const metadata = authMetadata();
-
-function grpcClient(protoFile: string, service: string, target: { address: string }) {
+/** Unary calls of one service over the lean HTTP/2 client, messages encoded from the .proto. */
+function grpcCaller(protoFile: string, service: string, target: { address: string }) {
   const proto = loadProto(new URL(`../proto/${protoFile}`, import.meta.url).pathname);
-  const Client = lookupService(proto, service);
-  return new Client(target.address, credentials.createInsecure());
+  const { service: methods } = lookupService(proto, service);
+  const client = createGrpcH2Client(target.address, { 'x-api-key': API_KEY });
+  return {
+    call: (method: string, request: unknown) =>
+      client.unary(methods[method]!.path, methods[method]!.requestSerialize(request)),
+    close: () => client.close(),
+  };
 }
-
 async function runJob(job: LoadJob) {
   const caller = callerOf(job.target, job.concurrency);
   const ids = () =>

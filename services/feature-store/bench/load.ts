@@ -1,5 +1,7 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { PerformanceObserver } from 'node:perf_hooks';
+import type { PerformanceEntry } from 'node:perf_hooks';
 
 export interface LoadResult {
   opsPerSecond: number;
@@ -87,15 +89,36 @@ export const ms = (value: number) => value.toFixed(2);
 export const percent = (share: number | undefined) =>
   share === undefined ? '' : `${Math.round(share * 100)} %`;
 
+export interface ServerCost<T> {
+  result: T;
+  /** This process's CPU time during the run, all threads (µs). */
+  cpuMicros: number;
+  /** Garbage-collection pauses during the run: each stops the server's event loop. */
+  gcPauses: { count: number; longestMs: number };
+}
+
 /**
- * Runs `fn` and reports this process's CPU time meanwhile (microseconds). The benchmark
- * process runs only the server, so this is the server's cost of the load.
+ * Runs `fn` and reports what this process spent meanwhile. The benchmark process runs only the
+ * server, so this is the server's cost of the load, and its GC pauses are the server's stalls.
  */
-export async function serverCpu<T>(
-  fn: () => Promise<T>,
-): Promise<{ result: T; cpuMicros: number }> {
+export async function measureServer<T>(fn: () => Promise<T>): Promise<ServerCost<T>> {
+  const pauses: number[] = [];
+  const record = (entries: PerformanceEntry[]) => {
+    for (const entry of entries) pauses.push(entry.duration);
+  };
+  const observer = new PerformanceObserver((list) => record(list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
   const before = process.cpuUsage();
   const result = await fn();
   const cpu = process.cpuUsage(before);
-  return { result, cpuMicros: cpu.user + cpu.system };
+  record(observer.takeRecords());
+  observer.disconnect();
+  return {
+    result,
+    cpuMicros: cpu.user + cpu.system,
+    gcPauses: { count: pauses.length, longestMs: Math.max(0, ...pauses) },
+  };
 }
+
+export const gcColumn = ({ count, longestMs }: ServerCost<unknown>['gcPauses']) =>
+  count === 0 ? '0' : `${count}, ≤ ${longestMs.toFixed(1)} ms`;

@@ -1,7 +1,8 @@
+import { createWriteStream } from 'node:fs';
 import { createGrpcServer } from '@scale-models/grpc';
 import { startHarness, authHeaders } from '../test/support/harness.ts';
 import type { Harness, HarnessOptions } from '../test/support/harness.ts';
-import { grpcServices } from '../src/api/grpc-services.ts';
+import { GRPC_SERVER_OPTIONS, grpcServices } from '../src/api/grpc-services.ts';
 
 export const FEATURES = Array.from({ length: 10 }, (_, i) => `f${i}`);
 export const REFS = FEATURES.map((f) => `bench:${f}`);
@@ -9,7 +10,10 @@ export const ENTITIES = 10_000;
 
 /** A listening (HTTP and gRPC) feature store with one view of 10 float features for 10,000 entities, materialized. */
 export async function startBenchStore(options: HarnessOptions = {}) {
-  const h: Harness = await startHarness(options);
+  // Logging as the server does by default (info), into /dev/null: what logging costs the hot
+  // routes is part of what is measured.
+  const logger = { level: 'info' as const, stream: createWriteStream('/dev/null') };
+  const h: Harness = await startHarness({ logger, ...options });
   const inject = (url: string, payload: unknown) =>
     h.app.inject({ method: 'POST', url, headers: authHeaders, payload: payload as object });
   await inject('/v1/apply', {
@@ -33,7 +37,10 @@ export async function startBenchStore(options: HarnessOptions = {}) {
     await inject('/v1/feature-views/bench/rows', rows.slice(i, i + 2000));
   await inject('/v1/materialize', { mode: 'full' });
   const base = await h.app.listen({ port: 0, host: '127.0.0.1' });
-  const grpc = createGrpcServer({ services: grpcServices(h.store) });
+  const grpc = createGrpcServer({
+    services: grpcServices(h.store),
+    serverOptions: GRPC_SERVER_OPTIONS,
+  });
   const port = await grpc.listen('127.0.0.1:0');
   return {
     h,

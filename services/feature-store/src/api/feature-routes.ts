@@ -170,6 +170,8 @@ export function featureRoutes(deps: AppDeps): RoutePlugin {
     app.post(
       '/v1/get-online-features',
       {
+        // A hot path: no access lines (traces record each request); warnings and errors log.
+        logLevel: 'warn',
         schema: {
           body: Type.Intersect([
             FeatureSelectionSchema,

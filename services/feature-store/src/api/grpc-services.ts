@@ -25,6 +25,12 @@ interface InferRequest {
   inputs: InferInput[];
 }
 
+/**
+ * The feature store's grpc-js server options. Channelz is off: nothing here serves the channelz
+ * service, and its per-call bookkeeping is a cost on the inference hot path.
+ */
+export const GRPC_SERVER_OPTIONS = { 'grpc.enable_channelz': 0 };
+
 const versionOf = (text: string): number | undefined => (text === '' ? undefined : Number(text));
 
 /** The KServe V2 GRPCInferenceService and feature_store.v1.OnlineFeatures, on one gRPC server. */

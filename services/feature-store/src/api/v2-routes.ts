@@ -21,6 +21,21 @@ const InferRequest = Type.Object({
   id: Type.Optional(Type.String()),
   inputs: Type.Array(Tensor, { maxItems: 8 }),
 });
+// The answer's schema documents it in OpenAPI. (Fastify also compiles a serializer from it;
+// measured, that saves under 0.1 µs per answer over JSON.stringify, so it is not here for speed.)
+const InferResponse = Type.Object({
+  model_name: Type.String(),
+  model_version: Type.String(),
+  id: Type.String(),
+  outputs: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      datatype: Type.String(),
+      shape: Type.Array(Type.Integer()),
+      data: Type.Array(Type.Number()),
+    }),
+  ),
+});
 const Model = Type.Object({ name: Type.String() });
 const ModelVersion = Type.Object({ name: Type.String(), version: Type.Integer({ minimum: 1 }) });
 
@@ -67,14 +82,19 @@ export function v2Routes(deps: AppDeps): RoutePlugin {
       (request, reply) => ready(reply, request.params.name, request.params.version),
     );
 
+    // The hot path logs no access lines (the trace records each request): at the default level
+    // (info) the two lines per inference cost 15-20 µs of CPU, a quarter of a batched request.
+    // Warnings and errors still log.
+    const hot = { ...guarded, logLevel: 'warn' as const };
+    const inferResponse = { 200: InferResponse };
     app.post(
       '/v2/models/:name/infer',
-      { ...guarded, schema: { params: Model, body: InferRequest } },
+      { ...hot, schema: { params: Model, body: InferRequest, response: inferResponse } },
       (request) => infer(request.params.name, undefined, request.body),
     );
     app.post(
       '/v2/models/:name/versions/:version/infer',
-      { ...guarded, schema: { params: ModelVersion, body: InferRequest } },
+      { ...hot, schema: { params: ModelVersion, body: InferRequest, response: inferResponse } },
       (request) => infer(request.params.name, request.params.version, request.body),
     );
 

@@ -5,7 +5,7 @@ import { createLogger } from '@scale-models/telemetry';
 import { artifactStoreFromConfig } from '../adapters/artifact-store-from-config.ts';
 import { ensurePushTopic, pushConsumerOptions } from '../adapters/push-consumer.ts';
 import { startMaterializeSchedule } from '../adapters/materialize-schedule.ts';
-import { grpcServices } from '../api/grpc-services.ts';
+import { GRPC_SERVER_OPTIONS, grpcServices } from '../api/grpc-services.ts';
 import { buildApp } from '../app.ts';
 import { ConfigSchema } from '../config.ts';
 import { createFeatureStore } from '../feature-store.ts';
@@ -45,7 +45,11 @@ const consumer =
         }),
       );
 
-const grpc = createGrpcServer({ services: grpcServices(store), log: logger });
+const grpc = createGrpcServer({
+  services: grpcServices(store),
+  log: logger,
+  serverOptions: GRPC_SERVER_OPTIONS,
+});
 const grpcPort = await grpc.listen(`0.0.0.0:${config.GRPC_PORT}`);
 logger.info({ port: grpcPort }, 'gRPC (KServe V2 and OnlineFeatures) listening');
 

@@ -2,12 +2,12 @@ import { InputError } from '@scale-models/errors';
 import type { LoadedModel } from './loaded-model.ts';
 import type { ModelServer, Prediction } from './model-server.ts';
 
-/** A KServe V2 tensor in its JSON form. */
-export interface V2Tensor {
+/** A KServe V2 tensor in its JSON form (an answer's data are numbers). */
+export interface V2Tensor<Data = unknown> {
   name: string;
   datatype: string;
   shape: number[];
-  data: unknown[];
+  data: Data[];
 }
 
 export const OUTPUT_NAME = 'probability';
@@ -62,7 +62,7 @@ export function keysOfInputs(model: LoadedModel, inputs: V2Tensor[]): unknown[] 
   return input.data;
 }
 
-export function outputsOf(prediction: Prediction): V2Tensor[] {
+export function outputsOf(prediction: Prediction): V2Tensor<number>[] {
   return [
     {
       name: OUTPUT_NAME,

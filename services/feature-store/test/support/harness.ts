@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { createPool, migrate } from '@scale-models/postgres';
 import { createRedis } from '@scale-models/redis';
 import type { RedisHandle } from '@scale-models/redis';
-import type { ServiceApp } from '@scale-models/service-kit';
+import type { LoggerOptions, ServiceApp } from '@scale-models/service-kit';
 import { createTestDatabase, redis as redisServer, uniqueName } from '@scale-models/testkit';
 import type { TestDatabase } from '@scale-models/testkit';
 import { createFolderArtifactStore } from '../../src/adapters/artifact-store.ts';
@@ -39,6 +39,8 @@ export interface HarnessOptions {
   artifacts?: ArtifactStore;
   /** A registry spec applied before the harness is handed out (most files start from one). */
   registry?: object;
+  /** The app's logger; silent by default. */
+  logger?: LoggerOptions;
 }
 
 /** A whole feature store for one test file: its own database, Redis prefix and artifact folder. */
@@ -59,7 +61,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     refreshMs: 60_000,
     materializeBatchSize: 100,
   });
-  const app = buildApp({ ...store, redisReady: redis.ready, logger: { level: 'silent' } });
+  const app = buildApp({
+    ...store,
+    redisReady: redis.ready,
+    logger: options.logger ?? { level: 'silent' },
+  });
   await app.ready();
   if (options.registry !== undefined) await applyRegistry(app, options.registry);
   return {
