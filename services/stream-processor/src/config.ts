@@ -30,6 +30,11 @@ export const ConfigSchema = Type.Object({
     minimum: 1,
     description: 'an input partition silent this long stops holding the watermark back',
   }),
+  TABLE_IDLE_TIMEOUT_MS: Type.Integer({
+    default: 5_000,
+    minimum: 0,
+    description: "how long a join's events wait at most for a table that sends no rows",
+  }),
   REPARTITION_PURGE_INTERVAL_MS: Type.Integer({
     default: 30_000,
     minimum: 1,

@@ -38,7 +38,10 @@ export function planJoin(
   join: NonNullable<Select['join']>,
   scope: Scope,
   resolve: ResolveColumn,
-  partitionedBy: string | undefined,
+  {
+    partitionedBy,
+    tableIdleTimeoutMs,
+  }: { partitionedBy: string | undefined; tableIdleTimeoutMs: number },
 ): PlannedJoin {
   const { tableField, streamField } = joinFields(join, scope, resolve);
   const table = scope.sources[1]!;
@@ -63,6 +66,8 @@ export function planJoin(
       tableKey: (row) => JSON.stringify(row[tableField]),
       streamKey: (row) => JSON.stringify(row[streamField]),
       combine: (stream, tableRow) => ({ ...tableRow, ...stream }),
+      // Without event times there is no table time to wait for: events join on arrival.
+      tableIdleTimeoutMs: table.schema.timestamp === undefined ? 0 : tableIdleTimeoutMs,
       store,
     }),
     table: tableSource(table.schema, table.alias, scope.used.get(table.alias)!),

@@ -9,6 +9,7 @@ import { statelessOperator } from '../domain/operator.ts';
 import type { QueryPlan } from '../domain/query-plan.ts';
 import type { Row, StreamRecord } from '../domain/record.ts';
 import { repartition } from '../domain/stages.ts';
+import { DEFAULT_TABLE_IDLE_TIMEOUT_MS } from '../domain/table-join-operator.ts';
 import { createWindowOperator } from '../domain/window-operator.ts';
 import { validateWindowSpec } from '../domain/windows.ts';
 import type { WindowSpec } from '../domain/windows.ts';
@@ -25,6 +26,8 @@ export interface PlanOptions {
   allowedLatenessMs: number;
   outOfOrdernessMs: number;
   idleTimeoutMs: number;
+  /** How long a join's events wait at most for a quiet table (default 5 s, see the join). */
+  tableIdleTimeoutMs?: number;
 }
 
 export interface PlannedQuery {
@@ -65,7 +68,12 @@ export function planQuery(sql: string, catalog: Catalog, options: PlanOptions): 
   const scope = resolveSources(select, catalog);
   const resolve = columnResolver(scope);
   const where = select.where && compileExpression(select.where, resolve);
-  const join = select.join && planJoin(select.join, scope, resolve, partitionColumn(scope));
+  const join =
+    select.join &&
+    planJoin(select.join, scope, resolve, {
+      partitionedBy: partitionColumn(scope),
+      tableIdleTimeoutMs: options.tableIdleTimeoutMs ?? DEFAULT_TABLE_IDLE_TIMEOUT_MS,
+    });
   const partitionedBy = join ? join.partitionedBy : partitionColumn(scope);
   const body = isAggregate(select)
     ? planAggregate(select, resolve, options, partitionedBy)
