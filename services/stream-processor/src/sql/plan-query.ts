@@ -20,6 +20,7 @@ import type { Evaluate, ResolveColumn } from './compile-expression.ts';
 import { createSourceDecoder } from './decode-source.ts';
 import { parseStatement } from './parser.ts';
 import { planJoin, qualify } from './plan-join.ts';
+import { splitWhere } from './split-where.ts';
 import { sqlError } from './sql-error.ts';
 
 export interface PlanOptions {
@@ -67,14 +68,19 @@ export function planQuery(sql: string, catalog: Catalog, options: PlanOptions): 
   const { select } = statement;
   const scope = resolveSources(select, catalog);
   const resolve = columnResolver(scope);
-  const where = select.where && compileExpression(select.where, resolve);
+  // Conjuncts on the stream alone filter before the join (and its repartition).
+  const where = select.join
+    ? splitWhere(select.where, resolve, scope.sources[0]!.alias)
+    : { stream: undefined, joined: select.where };
   const join =
     select.join &&
     planJoin(select.join, scope, resolve, {
       partitionedBy: partitionColumn(scope),
       tableIdleTimeoutMs: options.tableIdleTimeoutMs ?? DEFAULT_TABLE_IDLE_TIMEOUT_MS,
+      streamWhere: where.stream && compileExpression(where.stream, resolve),
     });
   const partitionedBy = join ? join.partitionedBy : partitionColumn(scope);
+  const filter = where.joined && compileExpression(where.joined, resolve);
   const body = isAggregate(select)
     ? planAggregate(select, resolve, options, partitionedBy)
     : planProjection(select, resolve);
@@ -84,7 +90,7 @@ export function planQuery(sql: string, catalog: Catalog, options: PlanOptions): 
     decode: createDecoder(scope),
     operators: (store, late) => [
       ...(join ? join.operators(store) : []),
-      ...(where ? [statelessOperator((r) => (where(r.row) === true ? [r] : []))] : []),
+      ...(filter ? [statelessOperator((r) => (filter(r.row) === true ? [r] : []))] : []),
       ...body.operators(store, late),
     ],
     watermark: { outOfOrdernessMs: options.outOfOrdernessMs, idleTimeoutMs: options.idleTimeoutMs },

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '@scale-models/errors';
-import { stageCount } from '../../src/domain/stages.ts';
+import { stageCount, stagePlan } from '../../src/domain/stages.ts';
+import { createMemoryStore } from '../../src/domain/state-store.ts';
+import { createTask } from '../../src/domain/task.ts';
+import { nexmarkCatalog } from '../../src/nexmark/catalog.ts';
+import { nexmarkEvents } from '../../src/nexmark/generator.ts';
+import { NEXMARK_SQL } from '../../src/nexmark/queries.ts';
 import { defineTable } from '../../src/sql/define-table.ts';
 import { planQuery } from '../../src/sql/plan-query.ts';
 import { CLICKS_TOPIC, serviceCatalog } from '../../src/streams.ts';
@@ -164,6 +169,29 @@ describe('SQL errors point at the line and column', () => {
 });
 
 describe('SQL plans', () => {
+  it('filters on WHERE conjuncts that read only the stream before a join and its repartition', () => {
+    const catalog = nexmarkCatalog({ events: 'events', persons: 'persons' });
+    const auction = [...nexmarkEvents(200, { eventsPerSecond: 500, baseTime: 0 })].find(
+      (event) => event.type === 'auction',
+    )!;
+    const join = 'SELECT P.name, A.id FROM auction A JOIN persons P ON A.seller = P.id WHERE';
+    /** The categories of auctions the first stage sends on to the repartition topic. */
+    const crossing = (where: string) => {
+      const { plan } = planQuery(`${join} ${where}`, catalog, OPTIONS);
+      expect(stageCount(plan)).toBe(2);
+      const task = createTask(stagePlan(plan, 0, 1), createMemoryStore());
+      return [10, 11].filter((category) => {
+        const value = Buffer.from(JSON.stringify({ ...auction, category }));
+        return task.process('p0', plan.decode(value, null)!, 0).length > 0;
+      });
+    };
+    expect(crossing(NEXMARK_SQL.q3.split('WHERE')[1]!)).toEqual([10]);
+    expect(crossing('A.category + 1 = 11 AND NOT A.category IN (3, 4)')).toEqual([10]);
+    // A conjunct that reads the table, or an OR across both sides, waits for the joined row.
+    expect(crossing("P.state = 'OR'")).toEqual([10, 11]);
+    expect(crossing("A.category = 10 OR P.state = 'OR'")).toEqual([10, 11]);
+  });
+
   it('repartitions a GROUP BY only when the input is not partitioned by a group column', () => {
     const stages = (groupBy: string) =>
       stageCount(
