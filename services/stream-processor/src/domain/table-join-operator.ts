@@ -31,8 +31,8 @@ interface TableEntry {
 }
 
 /** Event time up to which the table is complete: every event at or before it has been joined. */
-const PROGRESS_KEY = 'p';
-const SEQUENCE_KEY = 'n';
+const PROGRESS_KEY = 'join|progress';
+const SEQUENCE_KEY = 'join|sequence';
 
 /**
  * Stream-table join as of event time (Flink's temporal join): an event joins the row its key
@@ -51,7 +51,8 @@ export function createTableJoinOperator(options: TableJoinOptions): Operator {
   const { store } = options;
   const table = scopedStore(store, 'r|');
   const expiry = createTimerIndex(scopedStore(store, 'x|'));
-  const waiting = createTimerIndex(scopedStore(store, 'w|'));
+  // Events waiting for the table, by time (`w|` is a window's, should one follow the join).
+  const waiting = createTimerIndex(scopedStore(store, 'q|'));
   // Processing time is no state: after a restart the table gets a full timeout again.
   let clock = 0;
   let lastRowAt: number | undefined;
