@@ -1,5 +1,6 @@
 import { Type } from '@scale-models/service-kit';
 import type { Static } from '@scale-models/service-kit';
+import { DEFAULT_TABLE_IDLE_TIMEOUT_MS } from './domain/table-join-operator.ts';
 
 export const ConfigSchema = Type.Object({
   PORT: Type.Integer({ default: 7500, minimum: 0, maximum: 65535 }),
@@ -29,6 +30,11 @@ export const ConfigSchema = Type.Object({
     default: 30_000,
     minimum: 1,
     description: 'an input partition silent this long stops holding the watermark back',
+  }),
+  TABLE_IDLE_TIMEOUT_MS: Type.Integer({
+    default: DEFAULT_TABLE_IDLE_TIMEOUT_MS,
+    minimum: 0,
+    description: "how long a join's events wait at most for a table that sends no rows",
   }),
   REPARTITION_PURGE_INTERVAL_MS: Type.Integer({
     default: 30_000,

@@ -193,7 +193,7 @@ export function createQueryTasks(options: QueryTasksOptions) {
       if (table !== undefined) {
         try {
           return toMessages(
-            task.update(table.decode(message.value, message.key)),
+            task.update(table.decode(message.value, message.key), now()),
             message.partition,
           );
         } catch (error) {

@@ -35,6 +35,7 @@ const queries = createQueryManager({
     allowedLatenessMs: config.ALLOWED_LATENESS_MS,
     outOfOrdernessMs: config.OUT_OF_ORDERNESS_MS,
     idleTimeoutMs: config.IDLE_TIMEOUT_MS,
+    tableIdleTimeoutMs: config.TABLE_IDLE_TIMEOUT_MS,
   },
   mode: config.DELIVERY,
   stateDir: config.STATE_DIR,

@@ -8,6 +8,8 @@ export interface Dataflow {
   advance(from: number, to: number, sink: Emit): void;
   /** The watermark the last operator passes on when the source is at `watermark`. */
   output(watermark: number): number;
+  /** Tells the operators that wait on processing time what time it is. */
+  tick(now: number, watermark: number, sink: Emit): void;
 }
 
 /** A chain of operators; watermarks reach each one as its upstream forwards them. */
@@ -26,6 +28,15 @@ export function createDataflow(operators: Operator[]): Dataflow {
   return {
     push: (record, watermark, sink) => pushFrom(0, record, watermark, sink),
     output: (watermark) => watermarkAt(operators.length, watermark),
+    tick(now, watermark, sink) {
+      operators.forEach((operator, index) => {
+        // Most operators ignore processing time: spare them the watermark computation.
+        if (operator.onTick === undefined) return;
+        operator.onTick(now, watermarkAt(index, watermark), (out) =>
+          pushFrom(index + 1, out, watermark, sink),
+        );
+      });
+    },
     advance(from, to, sink) {
       if (to <= from) return;
       operators.forEach((operator, index) => {

@@ -12,6 +12,11 @@ export interface Operator {
   onWatermark(watermark: number, emit: Emit): void;
   forward(watermark: number): number;
   /**
+   * Processing time passed (before each input of the task): set on operators that wait on a
+   * quiet source, the stream-table join waiting for its table.
+   */
+  onTick?(now: number, watermark: number, emit: Emit): void;
+  /**
    * Set on a repartition step: records after it move to the task that owns their key (through
    * a repartition topic on Kafka). In one process it is the identity.
    */

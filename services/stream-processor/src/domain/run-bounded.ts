@@ -30,7 +30,7 @@ export function createInputFeeder(plan: QueryPlan, task: Task, now: () => number
   return (input: BoundedInput): TaskOutput[] => {
     if (input.table !== undefined) {
       const table = tables.get(input.table);
-      return table === undefined ? [] : task.update(table.decode(input.value, input.key));
+      return table === undefined ? [] : task.update(table.decode(input.value, input.key), now());
     }
     const record = plan.decode(input.value, input.key);
     return record === null ? [] : task.process(input.source, record, now());

@@ -20,8 +20,9 @@ export interface Task {
   /**
    * A row of a table read from its own topic: it updates state at the current watermark and
    * never moves it (a quiet table must not hold windows back), as Kafka Streams' KTable.
+   * A join holds its own output back until the table has caught up (see the join operator).
    */
-  update(record: StreamRecord): TaskOutput[];
+  update(record: StreamRecord, now: number): TaskOutput[];
   /** An upstream task (before a repartition) reports its watermark. */
   observe(source: string, watermark: number, now: number): TaskOutput[];
   /** An upstream task announces that its input went quiet: it stops holding the watermark. */
@@ -57,6 +58,8 @@ export function createTask(plan: QueryPlan, store: StateStore): Task {
     flow.advance(before, after, sink);
     store.put(WATERMARK_KEY, state);
   };
+  /** Every input first tells the operators the processing time (a join's quiet table). */
+  const tick = (state: WatermarkState, now: number) => flow.tick(now, state.emitted, sink);
   const drain = () => {
     const produced = outputs;
     outputs = [];
@@ -66,30 +69,37 @@ export function createTask(plan: QueryPlan, store: StateStore): Task {
   return {
     process(source, record, now) {
       const state = load();
+      tick(state, now);
       flow.push(record, state.emitted, sink);
       // After a repartition the upstream tasks' reports move the watermark, not record times.
       if (plan.watermark.upstream === undefined) observeEvent(state, source, record.time, now);
       advance(state, now);
       return drain();
     },
-    update(record) {
-      flow.push(record, load().emitted, sink);
+    update(record, now) {
+      const state = load();
+      tick(state, now);
+      flow.push(record, state.emitted, sink);
       return drain();
     },
     observe(source, watermark, now) {
       const state = load();
+      tick(state, now);
       observeEvent(state, source, watermark, now);
       advance(state, now);
       return drain();
     },
     idle(source, now) {
       const state = load();
+      tick(state, now);
       markIdle(state, source, now);
       advance(state, now);
       return drain();
     },
     endOfInput() {
       const state = load();
+      // The end of time: every table is caught up, every waiting event joins.
+      flow.tick(END_OF_TIME, END_OF_TIME, sink);
       flow.advance(state.emitted, END_OF_TIME, sink);
       state.emitted = END_OF_TIME;
       store.put(WATERMARK_KEY, state);

@@ -6,7 +6,7 @@ import type { StateStore } from '../domain/state-store.ts';
 import { createTableJoinOperator } from '../domain/table-join-operator.ts';
 import type { Select } from './ast.ts';
 import type { SourceSchema } from './catalog.ts';
-import type { ResolveColumn } from './compile-expression.ts';
+import type { Evaluate, ResolveColumn } from './compile-expression.ts';
 import { checkColumns, decodeJsonRow } from './decode-source.ts';
 import type { Scope } from './plan-query.ts';
 import { sqlError } from './sql-error.ts';
@@ -28,6 +28,14 @@ export interface PlannedJoin {
   partitionedBy: string | undefined;
 }
 
+export interface JoinOptions {
+  /** The column the stream's topic is partitioned by. */
+  partitionedBy: string | undefined;
+  tableIdleTimeoutMs: number;
+  /** WHERE's conjuncts on the stream alone: applied first, so fewer events cross and wait. */
+  streamWhere?: Evaluate;
+}
+
 /**
  * A stream-table join. The table is read from its own topic, co-partitioned with the stream,
  * as in Kafka Streams: its topic is keyed by the primary key with as many partitions as the
@@ -38,7 +46,7 @@ export function planJoin(
   join: NonNullable<Select['join']>,
   scope: Scope,
   resolve: ResolveColumn,
-  partitionedBy: string | undefined,
+  options: JoinOptions,
 ): PlannedJoin {
   const { tableField, streamField } = joinFields(join, scope, resolve);
   const table = scope.sources[1]!;
@@ -63,17 +71,28 @@ export function planJoin(
       tableKey: (row) => JSON.stringify(row[tableField]),
       streamKey: (row) => JSON.stringify(row[streamField]),
       combine: (stream, tableRow) => ({ ...tableRow, ...stream }),
+      // Without event times there is no table time to wait for: events join on arrival.
+      tableIdleTimeoutMs: table.schema.timestamp === undefined ? 0 : options.tableIdleTimeoutMs,
       store,
     }),
     table: tableSource(table.schema, table.alias, scope.used.get(table.alias)!),
   });
-  if (partitionedBy === streamField) {
-    return { operators: (store) => [joinOperator(store)], partitionedBy };
+  const { streamWhere } = options;
+  // In one process table rows flow through the same operators: the filter lets them pass.
+  const filter = streamWhere
+    ? [
+        statelessOperator((r) =>
+          r.row[TABLE_SIDE] === true || streamWhere(r.row) === true ? [r] : [],
+        ),
+      ]
+    : [];
+  if (options.partitionedBy === streamField) {
+    return { operators: (store) => [...filter, joinOperator(store)], partitionedBy: streamField };
   }
   // Keyed like the table's topic (the join value as a string), so both meet in one task.
   const byJoinKey = statelessOperator((r) => [{ ...r, key: String(r.row[streamField]) }]);
   return {
-    operators: (store) => [byJoinKey, repartition(), joinOperator(store)],
+    operators: (store) => [...filter, byJoinKey, repartition(), joinOperator(store)],
     partitionedBy: streamField,
   };
 }

@@ -9,6 +9,7 @@ import { statelessOperator } from '../domain/operator.ts';
 import type { QueryPlan } from '../domain/query-plan.ts';
 import type { Row, StreamRecord } from '../domain/record.ts';
 import { repartition } from '../domain/stages.ts';
+import { DEFAULT_TABLE_IDLE_TIMEOUT_MS } from '../domain/table-join-operator.ts';
 import { createWindowOperator } from '../domain/window-operator.ts';
 import { validateWindowSpec } from '../domain/windows.ts';
 import type { WindowSpec } from '../domain/windows.ts';
@@ -19,12 +20,15 @@ import type { Evaluate, ResolveColumn } from './compile-expression.ts';
 import { createSourceDecoder } from './decode-source.ts';
 import { parseStatement } from './parser.ts';
 import { planJoin, qualify } from './plan-join.ts';
+import { splitWhere } from './split-where.ts';
 import { sqlError } from './sql-error.ts';
 
 export interface PlanOptions {
   allowedLatenessMs: number;
   outOfOrdernessMs: number;
   idleTimeoutMs: number;
+  /** How long a join's events wait at most for a quiet table (default 5 s, see the join). */
+  tableIdleTimeoutMs?: number;
 }
 
 export interface PlannedQuery {
@@ -64,9 +68,19 @@ export function planQuery(sql: string, catalog: Catalog, options: PlanOptions): 
   const { select } = statement;
   const scope = resolveSources(select, catalog);
   const resolve = columnResolver(scope);
-  const where = select.where && compileExpression(select.where, resolve);
-  const join = select.join && planJoin(select.join, scope, resolve, partitionColumn(scope));
+  // Conjuncts on the stream alone filter before the join (and its repartition).
+  const where = select.join
+    ? splitWhere(select.where, resolve, scope.sources[0]!.alias)
+    : { stream: undefined, joined: select.where };
+  const join =
+    select.join &&
+    planJoin(select.join, scope, resolve, {
+      partitionedBy: partitionColumn(scope),
+      tableIdleTimeoutMs: options.tableIdleTimeoutMs ?? DEFAULT_TABLE_IDLE_TIMEOUT_MS,
+      streamWhere: where.stream && compileExpression(where.stream, resolve),
+    });
   const partitionedBy = join ? join.partitionedBy : partitionColumn(scope);
+  const filter = where.joined && compileExpression(where.joined, resolve);
   const body = isAggregate(select)
     ? planAggregate(select, resolve, options, partitionedBy)
     : planProjection(select, resolve);
@@ -76,7 +90,7 @@ export function planQuery(sql: string, catalog: Catalog, options: PlanOptions): 
     decode: createDecoder(scope),
     operators: (store, late) => [
       ...(join ? join.operators(store) : []),
-      ...(where ? [statelessOperator((r) => (where(r.row) === true ? [r] : []))] : []),
+      ...(filter ? [statelessOperator((r) => (filter(r.row) === true ? [r] : []))] : []),
       ...body.operators(store, late),
     ],
     watermark: { outOfOrdernessMs: options.outOfOrdernessMs, idleTimeoutMs: options.idleTimeoutMs },

@@ -6,19 +6,26 @@ import type { Row, StreamRecord } from '../../src/domain/record.ts';
 import { createMemoryStore } from '../../src/domain/state-store.ts';
 import { createTableJoinOperator } from '../../src/domain/table-join-operator.ts';
 
-/** Feeds records with a watermark `delay` behind the newest time seen, then ends the input. */
+const END_OF_TIME = 9e15;
+
+/**
+ * Feeds records with a watermark `delay` behind the newest time seen, then ends the input.
+ * Processing time stands still (a table is never quiet) until the end of time.
+ */
 function run(operator: Operator, records: StreamRecord[], delay = 0): Row[] {
   const flow = createDataflow([operator]);
   const out: Row[] = [];
   const sink = (record: StreamRecord) => out.push(record.row);
   let watermark = -1;
   for (const record of records) {
+    flow.tick(0, watermark, sink);
     flow.push(record, watermark, sink);
     const next = Math.max(watermark, record.time - delay);
     flow.advance(watermark, next, sink);
     watermark = next;
   }
-  flow.advance(watermark, 9e15, sink);
+  flow.tick(END_OF_TIME, END_OF_TIME, sink);
+  flow.advance(watermark, END_OF_TIME, sink);
   return out;
 }
 
@@ -85,6 +92,7 @@ describe('stream-table join', () => {
       streamKey: (row) => String(row.user),
       combine: (click, user) => ({ page: click.page, name: user.name }),
       ttlMs,
+      tableIdleTimeoutMs: 5_000,
       store: createMemoryStore(),
     });
   const user = (id: number, name: string, time: number) => ({
@@ -121,5 +129,71 @@ describe('stream-table join', () => {
   it('forgets table rows not updated within the TTL', () => {
     const out = run(join(1_000), [user(1, 'Ann', 0), click(1, '/a', 500), click(1, '/b', 5_000)]);
     expect(out).toEqual([{ page: '/a', name: 'Ann' }]);
+  });
+
+  it('joins an event with a row that arrives after it, as of the event time', () => {
+    // Ann (registered at 3) reaches the task after her click at 5; user 2 never registers.
+    const out = run(join(), [
+      click(1, '/a', 5),
+      click(2, '/b', 4),
+      user(1, 'Ann', 3),
+      user(3, 'Cy', 9),
+    ]);
+    expect(out).toEqual([{ page: '/a', name: 'Ann' }]);
+  });
+
+  it('joins each waiting event with the version of the row at its time', () => {
+    const out = run(join(), [
+      user(1, 'Ann', 0),
+      click(1, '/a', 5),
+      user(1, 'Annie', 10),
+      click(1, '/b', 12),
+      user(1, 'Anna', 20),
+    ]);
+    expect(out).toEqual([
+      { page: '/a', name: 'Ann' },
+      { page: '/b', name: 'Annie' },
+    ]);
+  });
+
+  it('releases waiting events once the table has passed them, dropping those without a row', () => {
+    const flow = createDataflow([join()]);
+    const out: Row[] = [];
+    const sink = (record: StreamRecord) => out.push(record.row);
+    for (const record of [click(1, '/a', 5), click(2, '/b', 6), click(1, '/c', 8)]) {
+      flow.tick(0, -1, sink);
+      flow.push(record, -1, sink);
+    }
+    expect(out).toEqual([]);
+    flow.push(user(1, 'Ann', 7), -1, sink);
+    // /a and /b are before 7: /a finds no row yet at 5 (Ann is younger), /b never will.
+    expect(out).toEqual([]);
+    flow.push(user(9, 'Zed', 8), -1, sink);
+    expect(out).toEqual([{ page: '/c', name: 'Ann' }]);
+    expect(flow.output(100)).toBe(8);
+  });
+
+  it('waits for a quiet table at most the idle timeout (processing time), then joins what it holds', () => {
+    const flow = createDataflow([join()]);
+    const out: Row[] = [];
+    const sink = (record: StreamRecord) => out.push(record.row);
+    const at = (now: number, record: StreamRecord, watermark: number) => {
+      flow.tick(now, watermark, sink);
+      flow.push(record, watermark, sink);
+    };
+    at(0, user(1, 'Ann', 0), -1);
+    at(1_000, click(1, '/a', 100), 0);
+    expect(flow.output(50)).toBe(0);
+    flow.tick(4_999, 50, sink);
+    expect(out).toEqual([]);
+    flow.tick(5_000, 50, sink);
+    expect(out).toEqual([{ page: '/a', name: 'Ann' }]);
+    // Still quiet: a new event joins at once, and the join no longer holds its output back.
+    at(6_000, click(1, '/b', 200), 150);
+    expect(out).toEqual([
+      { page: '/a', name: 'Ann' },
+      { page: '/b', name: 'Ann' },
+    ]);
+    expect(flow.output(150)).toBe(150);
   });
 });

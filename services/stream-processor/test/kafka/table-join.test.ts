@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTopics } from '@scale-models/kafka';
@@ -13,6 +13,7 @@ import { defineTable } from '../../src/sql/define-table.ts';
 import { planQuery } from '../../src/sql/plan-query.ts';
 import { serviceCatalog } from '../../src/streams.ts';
 import { canonical, clickMessages, QUERY_OPTIONS } from '../support/clicks.ts';
+import { startFixture } from '../support/fixture.ts';
 import { consumedAll, createInput, produce, readEvents, testKafka } from '../support/kafka.ts';
 
 // Clicks are keyed by user; the pages table by page: the stream is repartitioned by page so
@@ -32,9 +33,10 @@ const TABLE: [page: string, title: string | null][] = [
 const TITLES: Record<string, string> = { '/p0': 'Home', '/p1': 'Pricing', '/p2': 'Docs' };
 
 let kafka: Kafka;
+let brokers: string[];
 
 beforeAll(async () => {
-  ({ kafka } = await testKafka());
+  ({ kafka, brokers } = await testKafka());
 });
 
 async function createTable(partitions: number): Promise<string> {
@@ -154,5 +156,87 @@ describe('stream-table join with the table on its own compacted topic', () => {
         groupId: uniqueName('titled_group'),
       }),
     ).rejects.toMatchObject({ code: 'table.not_copartitioned' });
+  });
+});
+
+describe('stream-table join as of event time', () => {
+  const CLICKS_BASE = 1_700_000_000_000;
+  // Registered before every click (by event time), but written after all of them.
+  const PAGES = { '/p0': 'Home', '/p1': 'Pricing', '/p2': 'Docs', '/p3': 'Careers' };
+  const TIMED_TABLE_SQL = (topic: string) =>
+    `CREATE TABLE pages (page STRING PRIMARY KEY, title STRING, ts NUMBER) WITH (topic = '${topic}', timestamp = 'ts')`;
+
+  it('joins clicks with page rows written after them, across a SIGKILL; a page never registered drops out once the table passed it', async () => {
+    const input = await createInput(kafka, 3);
+    const table = await createTable(3);
+    const clicks = clickMessages(3, 60, 9);
+    await produce(kafka, input, clicks);
+    const query = uniqueName('titled');
+    const folder = mkdtempSync(join(tmpdir(), 'sp-join-'));
+    const progress = join(folder, 'progress.txt');
+    const decoded = () => (existsSync(progress) ? readFileSync(progress, 'utf8').length / 2 : 0);
+    const env = {
+      BROKERS: brokers.join(','),
+      INPUT: input,
+      QUERY: query,
+      GROUP: uniqueName('titled_group'),
+      STATE_DIR: join(folder, 'state'),
+      SQL: JOIN_SQL,
+      TABLE_SQL: TIMED_TABLE_SQL(table),
+      // Never judged quiet here: only the table's rows release the clicks.
+      TABLE_IDLE_MS: '600000',
+      PROGRESS_FILE: progress,
+      MODE: 'exactly-once',
+      CHUNK: '20',
+      WORK_MS: '4',
+    };
+    const doomed = startFixture('query-process', env);
+    await eventually(() => expect(decoded()).toBeGreaterThanOrEqual(80), { timeoutMs: 60_000 });
+    doomed.process.kill('SIGKILL');
+    await doomed.exited;
+    expect(decoded()).toBeLessThan(clicks.length);
+
+    const successor = startFixture('query-process', { ...env, WORK_MS: '0' });
+    const topics = queryTopics(query);
+    try {
+      await consumedAll(kafka, env.GROUP, input);
+      await consumedAll(kafka, `${env.GROUP}-stage-1`, stageTopics(topics, 1).repartition, {
+        transactional: true,
+      });
+      // Every click reached the join and waits in its (changelogged) state for the table.
+      expect(await readEvents(kafka, topics.results)).toEqual([]);
+      await produce(kafka, table, [
+        ...Object.entries(PAGES).map(([page, title]) => ({
+          key: page,
+          value: JSON.stringify({ page, title, ts: CLICKS_BASE - 60_000 }),
+        })),
+        // A row far ahead on every partition: the table has passed every click.
+        ...[0, 1, 2].map((partition) => ({
+          partition,
+          key: `/later-${partition}`,
+          value: JSON.stringify({
+            page: `/later-${partition}`,
+            title: 'Later',
+            ts: CLICKS_BASE + 9e6,
+          }),
+        })),
+      ]);
+      await consumedAll(kafka, `${env.GROUP}-stage-1`, table);
+    } finally {
+      successor.process.kill('SIGTERM');
+      await successor.exited;
+    }
+    const titles: Record<string, string> = PAGES;
+    const expected = clicks.flatMap(({ value }) => {
+      const click = JSON.parse(value.startsWith('{') ? value : '{}') as Record<string, unknown>;
+      const title = titles[click.page as string];
+      const valid = typeof click.user === 'string' && typeof click.ts === 'number';
+      return valid && title !== undefined ? [{ user: click.user, page: click.page, title }] : [];
+    });
+    const results = await readEvents(kafka, topics.results);
+    // /p4 is never registered: those clicks are dropped (inner join), not left waiting.
+    expect(clicks.some(({ value }) => value.includes('"/p4"'))).toBe(true);
+    expect(expected.length).toBeGreaterThan(80);
+    expect(canonical(results.map((event) => event.data))).toEqual(canonical(expected));
   });
 });

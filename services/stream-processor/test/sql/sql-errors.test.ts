@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '@scale-models/errors';
-import { stageCount } from '../../src/domain/stages.ts';
+import { runBounded } from '../../src/domain/run-bounded.ts';
+import { stageCount, stagePlan } from '../../src/domain/stages.ts';
+import { createMemoryStore } from '../../src/domain/state-store.ts';
+import { createTask } from '../../src/domain/task.ts';
+import { nexmarkCatalog } from '../../src/nexmark/catalog.ts';
+import { nexmarkEvents } from '../../src/nexmark/generator.ts';
+import { NEXMARK_SQL } from '../../src/nexmark/queries.ts';
 import { defineTable } from '../../src/sql/define-table.ts';
 import { planQuery } from '../../src/sql/plan-query.ts';
 import { CLICKS_TOPIC, serviceCatalog } from '../../src/streams.ts';
@@ -164,6 +170,75 @@ describe('SQL errors point at the line and column', () => {
 });
 
 describe('SQL plans', () => {
+  it('holds a window after a join until the events waiting for the table have joined', () => {
+    const catalog = new Map([
+      ...serviceCatalog({ clicks: 'clicks' }),
+      [
+        'pages',
+        defineTable(
+          "CREATE TABLE pages (page STRING PRIMARY KEY, title STRING, ts NUMBER) WITH (topic = 'pages', timestamp = 'ts')",
+        ),
+      ],
+    ]);
+    const { plan } = planQuery(
+      `SELECT P.title, COUNT(*) AS n, window_start FROM clicks C JOIN pages P ON C.page = P.page
+       GROUP BY P.title, TUMBLE(C.ts, INTERVAL '10' SECOND)`,
+      catalog,
+      OPTIONS,
+    );
+    const click = (page: string, ts: number) => ({
+      source: 'p0',
+      key: 'u1',
+      value: Buffer.from(JSON.stringify({ user: 'u1', page, country: 'NL', amount: 1, ts })),
+    });
+    const row = (page: string, ts: number) => ({
+      source: 'pages',
+      table: 'pages',
+      key: page,
+      value: Buffer.from(JSON.stringify({ page, title: page.toUpperCase(), ts })),
+    });
+    // The clicks move the watermark past the first window before any page row arrives.
+    const inputs = [
+      click('/a', 1_000),
+      click('/b', 3_000),
+      click('/a', 2_000),
+      click('/a', 25_000),
+    ];
+    const run = runBounded(
+      plan,
+      [...inputs, row('/a', 500), row('/z', 60_000)],
+      createMemoryStore(),
+    );
+    expect(run.late).toEqual([]);
+    expect(run.results).toEqual([
+      { title: '/A', n: 2, window_start: 0 },
+      { title: '/A', n: 1, window_start: 20_000 },
+    ]);
+  });
+
+  it('filters on WHERE conjuncts that read only the stream before a join and its repartition', () => {
+    const catalog = nexmarkCatalog({ events: 'events', persons: 'persons' });
+    const auction = [...nexmarkEvents(200, { eventsPerSecond: 500, baseTime: 0 })].find(
+      (event) => event.type === 'auction',
+    )!;
+    const join = 'SELECT P.name, A.id FROM auction A JOIN persons P ON A.seller = P.id WHERE';
+    /** The categories of auctions the first stage sends on to the repartition topic. */
+    const crossing = (where: string) => {
+      const { plan } = planQuery(`${join} ${where}`, catalog, OPTIONS);
+      expect(stageCount(plan)).toBe(2);
+      const task = createTask(stagePlan(plan, 0, 1), createMemoryStore());
+      return [10, 11].filter((category) => {
+        const value = Buffer.from(JSON.stringify({ ...auction, category }));
+        return task.process('p0', plan.decode(value, null)!, 0).length > 0;
+      });
+    };
+    expect(crossing(NEXMARK_SQL.q3.split('WHERE')[1]!)).toEqual([10]);
+    expect(crossing('A.category + 1 = 11 AND NOT A.category IN (3, 4)')).toEqual([10]);
+    // A conjunct that reads the table, or an OR across both sides, waits for the joined row.
+    expect(crossing("P.state = 'OR'")).toEqual([10, 11]);
+    expect(crossing("A.category = 10 OR P.state = 'OR'")).toEqual([10, 11]);
+  });
+
   it('repartitions a GROUP BY only when the input is not partitioned by a group column', () => {
     const stages = (groupBy: string) =>
       stageCount(
