@@ -112,7 +112,7 @@ describe('group commit of finish steps in PostgreSQL', () => {
     const illegal: FinishItem = {
       payment: broken.id,
       attempt: null,
-      steps: [{ status: 'refunded' }],
+      move: { status: 'refunded' },
       operation: null,
       transfers: [],
       events: [],

@@ -1,0 +1,53 @@
+// CPU time per kind of process over a window, read from /proc: where an authorization's CPU
+// goes when PostgreSQL, Redis, Kafka, the router, the simulators and the load generator all
+// run on the same machine (as on the benchmark's machine; Linux only).
+import { readdirSync, readFileSync } from 'node:fs';
+
+const TICK_MS = 10; // USER_HZ 100
+
+export type ProcessKind =
+  'postgres' | 'router' | 'psp simulators' | 'kafka' | 'redis' | 'load generator' | 'other';
+
+/** What a process is, from its command line (PostgreSQL backends rename themselves). */
+function kindOf(pid: number, cmdline: string): ProcessKind {
+  if (pid === process.pid) return 'load generator';
+  if (cmdline.startsWith('postgres')) return 'postgres';
+  if (cmdline.includes('psp-simulator.ts')) return 'psp simulators';
+  if (cmdline.includes('router.ts')) return 'router';
+  if (cmdline.includes('kafka.Kafka')) return 'kafka';
+  if (cmdline.startsWith('redis-server')) return 'redis';
+  return 'other';
+}
+
+/** Milliseconds of CPU (user + system, all threads) per process, by pid. */
+function snapshot(): Map<number, { kind: ProcessKind; cpuMs: number }> {
+  const processes = new Map<number, { kind: ProcessKind; cpuMs: number }>();
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      const cpuMs = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+      processes.set(pid, { kind: kindOf(pid, cmdline), cpuMs });
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return processes;
+}
+
+/** Starts counting; the returned function gives CPU ms per kind since then. */
+export function startCpuCount(): () => Map<ProcessKind, number> {
+  const before = snapshot();
+  return () => {
+    const used = new Map<ProcessKind, number>();
+    for (const [pid, { kind, cpuMs }] of snapshot()) {
+      // A process started meanwhile counts from zero.
+      const delta = cpuMs - (before.get(pid)?.cpuMs ?? 0);
+      used.set(kind, (used.get(kind) ?? 0) + delta);
+    }
+    return used;
+  };
+}
