@@ -9,6 +9,7 @@ import {
   finishAttempt,
   finishDeclined,
 } from '../src/payments/finish-payment.ts';
+import { IdempotencyStore, UnprocessableKeyError } from '../src/payments/idempotency-store.ts';
 import type { PaymentDeps } from '../src/payments/payment-deps.ts';
 import type { PaymentRow } from '../src/payments/payment-view.ts';
 import { createSeededDatabase } from './support/seeded-database.ts';
@@ -70,7 +71,7 @@ describe('the batcher', () => {
   });
 });
 
-describe('group commit of finish steps in PostgreSQL', () => {
+describe('group commit in PostgreSQL', () => {
   let seeded: SeededDatabase;
   let pool: pg.Pool;
 
@@ -177,5 +178,36 @@ describe('group commit of finish steps in PostgreSQL', () => {
     await finishDeclined(deps, row, 'first', routing);
     const again = await finishDeclined(deps, row, 'second', routing);
     expect(again).toMatchObject({ status: 'declined', declineCode: 'first' });
+  });
+
+  it('claims keys in one statement per batch; a key twice in a batch is taken once', async () => {
+    const calls: string[] = [];
+    const counting = {
+      query: (...args: Parameters<pg.Pool['query']>) => {
+        calls.push((args[0] as { name?: string }).name ?? 'unnamed');
+        return (pool.query as (...a: unknown[]) => Promise<unknown>)(...args);
+      },
+    } as unknown as pg.Pool;
+    const store = new IdempotencyStore(counting, 15_000, { maxBatch: 64, maxWaitMs: 50 });
+    const [a, b, done] = [randomUUID(), randomUUID(), randomUUID()];
+    const fingerprint = Buffer.from('f1');
+    await store.claim('m', done, fingerprint);
+    await store.complete('m', done, { status: 201, body: { id: 'p' } });
+    calls.length = 0;
+    const results = await Promise.allSettled([
+      store.claim('m', a, fingerprint),
+      store.claim('m', a, fingerprint),
+      store.claim('m', a, Buffer.from('f2')),
+      store.claim('m', b, fingerprint),
+      store.claim('m', done, fingerprint),
+    ]);
+    expect(calls).toEqual(['claim_keys']);
+    expect(results[0]).toMatchObject({ value: { kind: 'execute', paymentId: null } });
+    expect(results[1]).toMatchObject({ reason: { code: 'idempotency.in_flight' } });
+    expect(results[2]).toMatchObject({ reason: expect.any(UnprocessableKeyError) as unknown });
+    expect(results[3]).toMatchObject({ value: { kind: 'execute' } });
+    expect(results[4]).toMatchObject({
+      value: { kind: 'replay', response: { status: 201, body: { id: 'p' } } },
+    });
   });
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConflictError } from '@scale-models/errors';
 import type pg from 'pg';
 import { Batcher } from './batcher.ts';
+import type { ItemResult } from './batcher.ts';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -45,8 +46,9 @@ export class IdempotencyStore {
   private readonly pool: Queryable;
   private readonly leaseMs: number;
   private readonly completions: Batcher<Completion, void> | undefined;
+  private readonly claims: Batcher<KeyClaim, KeyRow> | undefined;
 
-  /** With `groupCommit`, concurrent completions are written in one statement and commit. */
+  /** With `groupCommit`, concurrent claims, and completions, are one statement and commit. */
   constructor(
     pool: Queryable,
     leaseMs: number,
@@ -74,19 +76,20 @@ export class IdempotencyStore {
               return completions.map(() => ({ ok: true as const, value: undefined }));
             },
           });
+    this.claims =
+      groupCommit === undefined
+        ? undefined
+        : new Batcher<KeyClaim, KeyRow>({
+            ...groupCommit,
+            runOne: (claim) => this.claimOne(claim),
+            runBatch: (claims) => this.claimBatch(claims),
+          });
   }
 
   async claim(merchantId: string, key: string, fingerprint: Buffer): Promise<Claim> {
-    // Prepared once per connection (named): planning this statement cost more than running it.
-    let { rows } = await this.pool.query<KeyRow>({
-      name: 'claim_key',
-      text: CLAIM,
-      values: [merchantId, key, fingerprint, this.leaseMs],
-    });
-    // A row committed by a concurrent claim after this statement's snapshot is not visible
-    // to its SELECT part: read it again in a statement of its own.
-    if (rows.length === 0) ({ rows } = await this.pool.query<KeyRow>(READ, [merchantId, key]));
-    const row = rows[0]!;
+    const claim = { merchant: merchantId, key, fingerprint };
+    const row =
+      this.claims === undefined ? await this.claimOne(claim) : await this.claims.submit(claim);
     if (row.taken) return { kind: 'execute', paymentId: row.payment_id };
     if (!row.request_sha256.equals(fingerprint)) {
       throw new UnprocessableKeyError();
@@ -101,6 +104,63 @@ export class IdempotencyStore {
       'idempotency.in_flight',
       'A request with this Idempotency-Key is still being processed; retry later.',
     );
+  }
+
+  private async claimOne({ merchant, key, fingerprint }: KeyClaim): Promise<KeyRow> {
+    // Prepared once per connection (named): planning this statement cost more than running it.
+    const { rows } = await this.pool.query<KeyRow>({
+      name: 'claim_key',
+      text: CLAIM,
+      values: [merchant, key, fingerprint, this.leaseMs],
+    });
+    return rows[0] ?? this.readKey(merchant, key);
+  }
+
+  /**
+   * The claims of a batch in one statement. The same key twice in a batch is taken once: the
+   * first claim in the batch gets the row, the others see it in flight, as if they had come
+   * a moment later.
+   */
+  private async claimBatch(claims: KeyClaim[]): Promise<ItemResult<KeyRow>[]> {
+    const { rows } = await this.pool.query<KeyRow & { merchant_id: string; key: string }>({
+      name: 'claim_keys',
+      text: CLAIM_BATCH,
+      values: [
+        JSON.stringify(
+          claims.map((c, i) => ({
+            i,
+            merchant: c.merchant,
+            key: c.key,
+            sha: c.fingerprint.toString('hex'),
+          })),
+        ),
+        this.leaseMs,
+      ],
+    });
+    const found = new Map(rows.map((row) => [`${row.merchant_id}\n${row.key}`, row]));
+    const seen = new Set<string>();
+    return Promise.all(
+      claims.map(async ({ merchant, key }) => {
+        const id = `${merchant}\n${key}`;
+        const row = found.get(id);
+        const first = !seen.has(id);
+        seen.add(id);
+        const value =
+          row === undefined
+            ? await this.readKey(merchant, key)
+            : { ...row, taken: row.taken && first };
+        return { ok: true as const, value };
+      }),
+    );
+  }
+
+  /**
+   * A row committed by a concurrent claim after the claiming statement's snapshot is not
+   * visible to its SELECT part: read it again in a statement of its own.
+   */
+  private async readKey(merchantId: string, key: string): Promise<KeyRow> {
+    const { rows } = await this.pool.query<KeyRow>(READ, [merchantId, key]);
+    return rows[0]!;
   }
 
   async complete(merchantId: string, key: string, response: StoredResponse): Promise<void> {
@@ -144,6 +204,12 @@ export class IdempotencyStore {
   }
 }
 
+interface KeyClaim {
+  merchant: string;
+  key: string;
+  fingerprint: Buffer;
+}
+
 interface Completion {
   merchant: string;
   key: string;
@@ -170,29 +236,53 @@ export class UnprocessableKeyError extends Error {
 
 // One statement: take a new key, an expired one (as new) or one whose executor's lease ran
 // out (keeping what it recorded), else return the existing row untouched.
-const CLAIM = `
-WITH taken AS (
-  INSERT INTO idempotency_keys AS k (merchant_id, key, request_sha256, state, locked_until)
-  VALUES ($1, $2, $3, 'in_flight', now() + make_interval(secs => $4::int / 1000.0))
+const EXPIRED = `k.created_at < now() - interval '${KEY_LIFETIME_HOURS} hours'`;
+const TAKE = `
   ON CONFLICT (merchant_id, key) DO UPDATE SET
-    request_sha256 = CASE WHEN k.created_at < now() - interval '${KEY_LIFETIME_HOURS} hours'
-                          THEN EXCLUDED.request_sha256 ELSE k.request_sha256 END,
-    payment_id = CASE WHEN k.created_at < now() - interval '${KEY_LIFETIME_HOURS} hours'
-                      THEN NULL ELSE k.payment_id END,
-    created_at = CASE WHEN k.created_at < now() - interval '${KEY_LIFETIME_HOURS} hours'
-                      THEN now() ELSE k.created_at END,
+    request_sha256 = CASE WHEN ${EXPIRED} THEN EXCLUDED.request_sha256 ELSE k.request_sha256 END,
+    payment_id = CASE WHEN ${EXPIRED} THEN NULL ELSE k.payment_id END,
+    created_at = CASE WHEN ${EXPIRED} THEN now() ELSE k.created_at END,
     state = 'in_flight',
     response_status = NULL,
     response_body = NULL,
     locked_until = EXCLUDED.locked_until
-  WHERE k.created_at < now() - interval '${KEY_LIFETIME_HOURS} hours'
-     OR (k.state = 'in_flight' AND k.locked_until < now() AND k.request_sha256 = EXCLUDED.request_sha256)
-  RETURNING true AS taken, request_sha256, state, payment_id, response_status, response_body
+  WHERE ${EXPIRED}
+     OR (k.state = 'in_flight' AND k.locked_until < now() AND k.request_sha256 = EXCLUDED.request_sha256)`;
+const COLUMNS = 'request_sha256, state, payment_id, response_status, response_body';
+
+const CLAIM = `
+WITH taken AS (
+  INSERT INTO idempotency_keys AS k (merchant_id, key, request_sha256, state, locked_until)
+  VALUES ($1, $2, $3, 'in_flight', now() + make_interval(secs => $4::int / 1000.0))
+  ${TAKE}
+  RETURNING true AS taken, ${COLUMNS}
 )
 SELECT * FROM taken
 UNION ALL
-SELECT false, request_sha256, state, payment_id, response_status, response_body
+SELECT false, ${COLUMNS}
 FROM idempotency_keys WHERE merchant_id = $1 AND key = $2 AND NOT EXISTS (SELECT 1 FROM taken)`;
 
-const READ = `SELECT false AS taken, request_sha256, state, payment_id, response_status, response_body
+// The same for a batch [{i, merchant, key, sha (hex)}]: each key once, its first claim in the
+// batch (ON CONFLICT may not touch a row twice in one statement), in key order (so two
+// batches lock rows in the same order).
+const CLAIM_BATCH = `
+WITH first_claims AS (
+  SELECT DISTINCT ON (merchant, key) merchant, key, decode(sha, 'hex') AS sha
+  FROM jsonb_to_recordset($1::jsonb) AS c(i int, merchant text, key text, sha text)
+  ORDER BY merchant, key, i
+), taken AS (
+  INSERT INTO idempotency_keys AS k (merchant_id, key, request_sha256, state, locked_until)
+  SELECT merchant, key, sha, 'in_flight', now() + make_interval(secs => $2::int / 1000.0)
+  FROM first_claims ORDER BY merchant, key
+  ${TAKE}
+  RETURNING true AS taken, merchant_id, key, ${COLUMNS}
+)
+SELECT * FROM taken
+UNION ALL
+SELECT false, k.merchant_id, k.key, k.request_sha256, k.state, k.payment_id, k.response_status,
+  k.response_body
+FROM idempotency_keys k JOIN first_claims c ON k.merchant_id = c.merchant AND k.key = c.key
+WHERE NOT EXISTS (SELECT 1 FROM taken t WHERE t.merchant_id = c.merchant AND t.key = c.key)`;
+
+const READ = `SELECT false AS taken, ${COLUMNS}
 FROM idempotency_keys WHERE merchant_id = $1 AND key = $2`;
