@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LedgerStore, trialBalance } from '../src/adapters/ledger-store.ts';
+import { CardVault } from '../src/adapters/card-vault.ts';
+import { checkCard } from '../src/domain/card.ts';
 import { Batcher } from '../src/payments/batcher.ts';
+import type { NewPayment } from '../src/payments/begin-payment.ts';
+import { createBeginBatcher } from '../src/payments/begin-payment.ts';
 import type { FinishItem } from '../src/payments/finish-payment.ts';
 import {
   createFinishBatcher,
@@ -13,6 +17,7 @@ import { IdempotencyStore, UnprocessableKeyError } from '../src/payments/idempot
 import type { PaymentDeps } from '../src/payments/payment-deps.ts';
 import type { PaymentRow } from '../src/payments/payment-view.ts';
 import { createSeededDatabase } from './support/seeded-database.ts';
+import { freshCard } from './support/sample-payments.ts';
 import type { SeededDatabase } from './support/seeded-database.ts';
 
 describe('the batcher', () => {
@@ -209,5 +214,53 @@ describe('group commit in PostgreSQL', () => {
     expect(results[4]).toMatchObject({
       value: { kind: 'replay', response: { status: 201, body: { id: 'p' } } },
     });
+  });
+
+  it('begins a batch of payments in one statement; the same card twice begins each alone', async () => {
+    const calls: string[] = [];
+    const counting = {
+      query: (...args: Parameters<pg.Pool['query']>) => {
+        calls.push((args[0] as { name?: string }).name ?? 'unnamed');
+        return (pool.query as (...a: unknown[]) => Promise<unknown>)(...args);
+      },
+    } as unknown as pg.Pool;
+    const vault = new CardVault('a1'.repeat(32));
+    const beginner = createBeginBatcher(counting, { maxBatch: 64, maxWaitMs: 50 });
+    const cards = [freshCard(), freshCard()].map((number) =>
+      checkCard({ number, expMonth: 12, expYear: 2031 }, new Date()),
+    );
+    const newPayment = (card: (typeof cards)[number]): NewPayment => ({
+      id: randomUUID(),
+      merchantId: 'm',
+      key: randomUUID(),
+      money: { amount: 1000, currency: 'EUR' },
+      captureMethod: 'automatic',
+      card,
+      sealed: vault.seal(card),
+      country: 'DE',
+      fraud: { score: 0.1, decision: 'approve', reasons: [] },
+      routing: { reasons: [], attempts: [] },
+      description: null,
+      leaseMs: 15_000,
+      firstAttempt: { attemptId: randomUUID(), seq: 0, psp: 'atlas' },
+    });
+    const first = await Promise.all(cards.map((card) => beginner.submit(newPayment(card))));
+    expect(calls).toEqual(['begin_payments']);
+    expect(first.map((row) => row.status)).toEqual(['processing', 'processing']);
+    calls.length = 0;
+    const again = await Promise.all(
+      [cards[0]!, cards[0]!].map((card) => beginner.submit(newPayment(card))),
+    );
+    expect(calls).toEqual(['begin_payments', 'begin_payments', 'begin_payments']);
+    // A card seen before keeps its first token.
+    expect(again.map((row) => row.card_token)).toEqual([
+      first[0]!.card_token,
+      first[0]!.card_token,
+    ]);
+    const { rows } = await pool.query<{ count: string }>(
+      `SELECT count(*) FROM payment_attempts WHERE status = 'pending' AND payment_id = ANY($1::uuid[])`,
+      [[...first, ...again].map((row) => row.id)],
+    );
+    expect(rows[0]!.count).toBe('4');
   });
 });
