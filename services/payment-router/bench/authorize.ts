@@ -90,7 +90,7 @@ try {
   });
   const cpuRows: [number, Map<ProcessKind, number>, number][] = [];
   for (const connections of LOADS) {
-    const cpuUsed = startCpuCount();
+    const cpuUsed = startCpuCount(database.name);
     const result = await autocannon({
       url: `${router.url}/v1/payments`,
       connections,

@@ -8,10 +8,18 @@ const TICK_MS = 10; // USER_HZ 100
 export type ProcessKind =
   'postgres' | 'router' | 'psp simulators' | 'kafka' | 'redis' | 'load generator' | 'other';
 
-/** What a process is, from its command line (PostgreSQL backends rename themselves). */
-function kindOf(pid: number, cmdline: string): ProcessKind {
+/**
+ * What a process is, from its command line. PostgreSQL backends rename themselves
+ * `postgres: <user> <database> ...`: those of other databases (other engineers' tests on the
+ * shared server) are not this benchmark's; the server's own processes (WAL writer,
+ * checkpointer, autovacuum) count as PostgreSQL.
+ */
+function kindOf(pid: number, cmdline: string, database: string): ProcessKind {
   if (pid === process.pid) return 'load generator';
-  if (cmdline.startsWith('postgres')) return 'postgres';
+  if (cmdline.startsWith('postgres')) {
+    const backend = /^postgres: \S+ (\S+) \S+\(\d+\)/.exec(cmdline);
+    return backend === null || backend[1] === database ? 'postgres' : 'other';
+  }
   if (cmdline.includes('psp-simulator.ts')) return 'psp simulators';
   if (cmdline.includes('router.ts')) return 'router';
   if (cmdline.includes('kafka.Kafka')) return 'kafka';
@@ -20,7 +28,7 @@ function kindOf(pid: number, cmdline: string): ProcessKind {
 }
 
 /** Milliseconds of CPU (user + system, all threads) per process, by pid. */
-function snapshot(): Map<number, { kind: ProcessKind; cpuMs: number }> {
+function snapshot(database: string): Map<number, { kind: ProcessKind; cpuMs: number }> {
   const processes = new Map<number, { kind: ProcessKind; cpuMs: number }>();
   for (const name of readdirSync('/proc')) {
     const pid = Number(name);
@@ -30,7 +38,7 @@ function snapshot(): Map<number, { kind: ProcessKind; cpuMs: number }> {
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
       const cpuMs = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-      processes.set(pid, { kind: kindOf(pid, cmdline), cpuMs });
+      processes.set(pid, { kind: kindOf(pid, cmdline, database), cpuMs });
     } catch {
       // The process ended while being read.
     }
@@ -38,12 +46,15 @@ function snapshot(): Map<number, { kind: ProcessKind; cpuMs: number }> {
   return processes;
 }
 
-/** Starts counting; the returned function gives CPU ms per kind since then. */
-export function startCpuCount(): () => Map<ProcessKind, number> {
-  const before = snapshot();
+/**
+ * Starts counting; the returned function gives CPU ms per kind since then. `database`: the
+ * benchmark's PostgreSQL database.
+ */
+export function startCpuCount(database: string): () => Map<ProcessKind, number> {
+  const before = snapshot(database);
   return () => {
     const used = new Map<ProcessKind, number>();
-    for (const [pid, { kind, cpuMs }] of snapshot()) {
+    for (const [pid, { kind, cpuMs }] of snapshot(database)) {
       // A process started meanwhile counts from zero.
       const delta = cpuMs - (before.get(pid)?.cpuMs ?? 0);
       used.set(kind, (used.get(kind) ?? 0) + delta);
