@@ -56,8 +56,13 @@ function body(): string {
   });
 }
 
-/** CPU ms per authorization by kind of process, and the share of each. */
-function cpuTable(rows: [number, Map<ProcessKind, number>, number][]): Table.Table {
+/**
+ * CPU ms per authorization by kind of process, and the share of each in what they used;
+ * then the machine's idle and stolen CPU, as a share of both cores' time.
+ */
+function cpuTable(
+  rows: [number, Map<ProcessKind | 'idle' | 'steal', number>, number][],
+): Table.Table {
   const kinds: ProcessKind[] = [
     'postgres',
     'router',
@@ -68,10 +73,11 @@ function cpuTable(rows: [number, Map<ProcessKind, number>, number][]): Table.Tab
     'other',
   ];
   const table = new Table({
-    head: ['connections', ...kinds.map((kind) => `${kind} ms`), 'total ms/auth'],
+    head: ['connections', ...kinds.map((kind) => `${kind} ms`), 'total ms/auth', 'idle, stolen'],
   });
   for (const [connections, used, requests] of rows) {
-    const total = [...used.values()].reduce((sum, ms) => sum + ms, 0);
+    const total = kinds.reduce((sum, kind) => sum + (used.get(kind) ?? 0), 0);
+    const cores = (total + used.get('idle')! + used.get('steal')!) / 100;
     table.push([
       connections,
       ...kinds.map((kind) => {
@@ -79,6 +85,7 @@ function cpuTable(rows: [number, Map<ProcessKind, number>, number][]): Table.Tab
         return `${round(ms / requests, 2)} (${round((100 * ms) / total, 0)} %)`;
       }),
       round(total / requests, 2),
+      `${round(used.get('idle')! / cores, 0)} %, ${round(used.get('steal')! / cores, 0)} %`,
     ]);
   }
   return table;
@@ -88,7 +95,7 @@ try {
   const table = new Table({
     head: ['connections', 'requests', 'auth/s', 'p50 ms', 'p99 ms', 'non-2xx/402', 'target'],
   });
-  const cpuRows: [number, Map<ProcessKind, number>, number][] = [];
+  const cpuRows: [number, Map<ProcessKind | 'idle' | 'steal', number>, number][] = [];
   for (const connections of LOADS) {
     const cpuUsed = startCpuCount(database.name);
     const result = await autocannon({

@@ -46,14 +46,26 @@ function snapshot(database: string): Map<number, { kind: ProcessKind; cpuMs: num
   return processes;
 }
 
+/** The machine's idle and stolen (by the hypervisor) CPU ms, all cores, from /proc/stat. */
+function machineIdle(): { idle: number; steal: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1);
+  const ticks = fields.map(Number);
+  return { idle: (ticks[3]! + ticks[4]!) * TICK_MS, steal: (ticks[7] ?? 0) * TICK_MS };
+}
+
 /**
- * Starts counting; the returned function gives CPU ms per kind since then. `database`: the
- * benchmark's PostgreSQL database.
+ * Starts counting; the returned function gives CPU ms per kind since then, and the machine's
+ * idle and stolen ms (`database`: the benchmark's PostgreSQL database).
  */
-export function startCpuCount(database: string): () => Map<ProcessKind, number> {
+export function startCpuCount(database: string): () => Map<ProcessKind | 'idle' | 'steal', number> {
   const before = snapshot(database);
+  const machineBefore = machineIdle();
   return () => {
-    const used = new Map<ProcessKind, number>();
+    const machine = machineIdle();
+    const used = new Map<ProcessKind | 'idle' | 'steal', number>([
+      ['idle', machine.idle - machineBefore.idle],
+      ['steal', machine.steal - machineBefore.steal],
+    ]);
     for (const [pid, { kind, cpuMs }] of snapshot(database)) {
       // A process started meanwhile counts from zero.
       const delta = cpuMs - (before.get(pid)?.cpuMs ?? 0);
