@@ -206,3 +206,97 @@ END $$;
 -- profile of PostgreSQL under the authorization benchmark was tuple visibility checks).
 ALTER FUNCTION ledger_post(jsonb) SET enable_seqscan = off;
 ALTER FUNCTION finish_payments(jsonb) SET enable_seqscan = off;
+
+
+-- 4. The router's batch statements (key claims, begin steps, key completions) as functions that
+-- reach idempotency keys by their primary key. A batch arrives as JSON, which the planner
+-- takes for 100 rows, so as plain statements they joined it to idempotency_keys by scanning
+-- the whole table (seen in EXPLAIN of the begin step's key binding): a cost growing with the
+-- table, on every batch.
+
+-- Takes each key [{i, merchant, key, sha (hex)}] once, for its first claim in the batch (ON
+-- CONFLICT may not touch a row twice in one statement), in key order (so two batches lock rows
+-- in the same order): a new key, one older than p_lifetime_hours (as new), or one whose
+-- executor's lease ran out (keeping what it recorded); else returns the row untouched. A key
+-- committed by a concurrent claim after this statement's snapshot is missing from the result.
+CREATE FUNCTION claim_keys(p_claims jsonb, p_lease_ms int, p_lifetime_hours int)
+RETURNS TABLE (taken boolean, merchant_id text, key text, request_sha256 bytea, state text,
+               payment_id uuid, response_status smallint, response_body jsonb)
+LANGUAGE sql SET enable_seqscan = off AS $$
+WITH first_claims AS (
+  SELECT DISTINCT ON (merchant, key) merchant, key, decode(sha, 'hex') AS sha
+  FROM jsonb_to_recordset(p_claims) AS c(i int, merchant text, key text, sha text)
+  ORDER BY merchant, key, i
+), taken AS (
+  INSERT INTO idempotency_keys AS k (merchant_id, key, request_sha256, state, locked_until)
+  SELECT merchant, key, sha, 'in_flight', now() + make_interval(secs => p_lease_ms / 1000.0)
+  FROM first_claims ORDER BY merchant, key
+  ON CONFLICT (merchant_id, key) DO UPDATE SET
+    request_sha256 = CASE WHEN k.created_at < now() - make_interval(hours => p_lifetime_hours)
+                          THEN EXCLUDED.request_sha256 ELSE k.request_sha256 END,
+    payment_id = CASE WHEN k.created_at < now() - make_interval(hours => p_lifetime_hours)
+                      THEN NULL ELSE k.payment_id END,
+    created_at = CASE WHEN k.created_at < now() - make_interval(hours => p_lifetime_hours)
+                      THEN now() ELSE k.created_at END,
+    state = 'in_flight',
+    response_status = NULL,
+    response_body = NULL,
+    locked_until = EXCLUDED.locked_until
+  WHERE k.created_at < now() - make_interval(hours => p_lifetime_hours)
+     OR (k.state = 'in_flight' AND k.locked_until < now() AND k.request_sha256 = EXCLUDED.request_sha256)
+  RETURNING true, k.merchant_id, k.key, k.request_sha256, k.state, k.payment_id,
+            k.response_status, k.response_body
+)
+SELECT * FROM taken
+UNION ALL
+SELECT false, k.merchant_id, k.key, k.request_sha256, k.state, k.payment_id, k.response_status,
+       k.response_body
+FROM idempotency_keys k JOIN first_claims c ON k.merchant_id = c.merchant AND k.key = c.key
+WHERE NOT EXISTS (SELECT 1 FROM taken t WHERE t.merchant_id = c.merchant AND t.key = c.key)
+$$;
+
+-- Begins a batch of payments (src/payments/begin-payment.ts): the vault rows, the payments
+-- (processing, leased), their keys bound to them, their first attempts (pending). Binary
+-- columns travel as hex; vault rows are written in fingerprint order, so two batches lock
+-- them in the same order.
+CREATE FUNCTION begin_payments(p_payments jsonb) RETURNS SETOF payments
+LANGUAGE sql SET enable_seqscan = off AS $$
+WITH input AS (
+  SELECT * FROM jsonb_to_recordset(p_payments) AS p(
+    id uuid, merchant text, amount bigint, currency char(3), capture_method text, brand text,
+    last4 char(4), country char(2), fraud jsonb, routing jsonb, description text, lease_ms int,
+    key text, token text, fingerprint text, ciphertext text, iv text, tag text, bin char(6),
+    exp_month smallint, exp_year smallint, attempt_id uuid, attempt_seq smallint, attempt_psp text)
+), vaulted AS (
+  INSERT INTO card_vault (token, fingerprint, pan_ciphertext, pan_iv, pan_tag, brand, bin, last4, exp_month, exp_year)
+  SELECT token, decode(fingerprint, 'hex'), decode(ciphertext, 'hex'), decode(iv, 'hex'),
+         decode(tag, 'hex'), brand, bin, last4, exp_month, exp_year
+  FROM input ORDER BY fingerprint
+  ON CONFLICT (fingerprint) DO UPDATE SET exp_month = EXCLUDED.exp_month, exp_year = EXCLUDED.exp_year
+  RETURNING token, fingerprint
+), payment AS (
+  INSERT INTO payments (id, merchant_id, amount, currency, status, capture_method, card_token,
+    card_brand, card_last4, card_country, fraud, routing, description, lease_until)
+  SELECT i.id, i.merchant, i.amount, i.currency, 'processing', i.capture_method, v.token,
+         i.brand, i.last4, i.country, i.fraud, i.routing, i.description,
+         now() + make_interval(secs => i.lease_ms / 1000.0)
+  FROM input i JOIN vaulted v ON v.fingerprint = decode(i.fingerprint, 'hex')
+  RETURNING *
+), bound AS (
+  UPDATE idempotency_keys k SET payment_id = i.id
+  FROM input i WHERE k.merchant_id = i.merchant AND k.key = i.key
+), attempt AS (
+  INSERT INTO payment_attempts (id, payment_id, seq, psp, status)
+  SELECT i.attempt_id, p.id, i.attempt_seq, i.attempt_psp, 'pending'
+  FROM input i JOIN payment p ON p.id = i.id WHERE i.attempt_id IS NOT NULL
+)
+SELECT * FROM payment
+$$;
+
+-- Stores the responses [{merchant, key, status, body}] of finished requests.
+CREATE FUNCTION complete_keys(p_completions jsonb) RETURNS void
+LANGUAGE sql SET enable_seqscan = off AS $$
+  UPDATE idempotency_keys k SET state = 'done', response_status = c.status, response_body = c.body
+  FROM jsonb_to_recordset(p_completions) AS c(merchant text, key text, status smallint, body jsonb)
+  WHERE k.merchant_id = c.merchant AND k.key = c.key
+$$;

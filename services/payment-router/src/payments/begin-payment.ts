@@ -43,14 +43,15 @@ export async function beginPayment(pool: Pick<pg.Pool, 'query'>, p: NewPayment) 
 }
 
 /**
- * What `beginPayment` does, for a batch of payments in one statement and one commit. The same
+ * What `beginPayment` does, for a batch of payments in one statement and one commit (the SQL
+ * function `begin_payments`, migrations/0005). The same
  * card twice in one batch fails the statement (ON CONFLICT may not touch a row twice); the
  * batcher then begins each payment alone.
  */
 export async function beginPayments(pool: Pick<pg.Pool, 'query'>, payments: NewPayment[]) {
   const { rows } = await pool.query<PaymentRow>({
     name: 'begin_payments',
-    text: BEGIN_PAYMENTS,
+    text: 'SELECT * FROM begin_payments($1::jsonb)',
     values: [JSON.stringify(payments.map(inputOf))],
   });
   const byId = new Map(rows.map((row) => [row.id, row]));
@@ -114,37 +115,3 @@ export async function insertAttempt(
     [attempt.attemptId, paymentId, attempt.seq, attempt.psp],
   );
 }
-
-// Binary columns travel as hex; the vault rows are written in fingerprint order, so two
-// batches lock them in the same order.
-const BEGIN_PAYMENTS = `
-WITH input AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS p(
-    id uuid, merchant text, amount bigint, currency char(3), capture_method text, brand text,
-    last4 char(4), country char(2), fraud jsonb, routing jsonb, description text, lease_ms int,
-    key text, token text, fingerprint text, ciphertext text, iv text, tag text, bin char(6),
-    exp_month smallint, exp_year smallint, attempt_id uuid, attempt_seq smallint, attempt_psp text)
-), vaulted AS (
-  INSERT INTO card_vault (token, fingerprint, pan_ciphertext, pan_iv, pan_tag, brand, bin, last4, exp_month, exp_year)
-  SELECT token, decode(fingerprint, 'hex'), decode(ciphertext, 'hex'), decode(iv, 'hex'),
-         decode(tag, 'hex'), brand, bin, last4, exp_month, exp_year
-  FROM input ORDER BY fingerprint
-  ON CONFLICT (fingerprint) DO UPDATE SET exp_month = EXCLUDED.exp_month, exp_year = EXCLUDED.exp_year
-  RETURNING token, fingerprint
-), payment AS (
-  INSERT INTO payments (id, merchant_id, amount, currency, status, capture_method, card_token,
-    card_brand, card_last4, card_country, fraud, routing, description, lease_until)
-  SELECT i.id, i.merchant, i.amount, i.currency, 'processing', i.capture_method, v.token,
-         i.brand, i.last4, i.country, i.fraud, i.routing, i.description,
-         now() + make_interval(secs => i.lease_ms / 1000.0)
-  FROM input i JOIN vaulted v ON v.fingerprint = decode(i.fingerprint, 'hex')
-  RETURNING *
-), bound AS (
-  UPDATE idempotency_keys k SET payment_id = i.id
-  FROM input i WHERE k.merchant_id = i.merchant AND k.key = i.key
-), attempt AS (
-  INSERT INTO payment_attempts (id, payment_id, seq, psp, status)
-  SELECT i.attempt_id, p.id, i.attempt_seq, i.attempt_psp, 'pending'
-  FROM input i JOIN payment p ON p.id = i.id WHERE i.attempt_id IS NOT NULL
-)
-SELECT * FROM payment`;

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { ConflictError } from '@scale-models/errors';
 import type pg from 'pg';
 import { Batcher } from './batcher.ts';
-import type { ItemResult } from './batcher.ts';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -67,10 +66,7 @@ export class IdempotencyStore {
             runBatch: async (completions) => {
               await this.pool.query({
                 name: 'complete_keys',
-                text: `UPDATE idempotency_keys k SET state = 'done', response_status = c.status,
-                         response_body = c.body
-                       FROM jsonb_to_recordset($1::jsonb) AS c(merchant text, key text, status smallint, body jsonb)
-                       WHERE k.merchant_id = c.merchant AND k.key = c.key`,
+                text: 'SELECT complete_keys($1::jsonb)',
                 values: [JSON.stringify(completions)],
               });
               return completions.map(() => ({ ok: true as const, value: undefined }));
@@ -82,7 +78,8 @@ export class IdempotencyStore {
         : new Batcher<KeyClaim, KeyRow>({
             ...groupCommit,
             runOne: (claim) => this.claimOne(claim),
-            runBatch: (claims) => this.claimBatch(claims),
+            runBatch: async (claims) =>
+              (await this.claimRows(claims)).map((value) => ({ ok: true as const, value })),
           });
   }
 
@@ -106,25 +103,20 @@ export class IdempotencyStore {
     );
   }
 
-  private async claimOne({ merchant, key, fingerprint }: KeyClaim): Promise<KeyRow> {
-    // Prepared once per connection (named): planning this statement cost more than running it.
-    const { rows } = await this.pool.query<KeyRow>({
-      name: 'claim_key',
-      text: CLAIM,
-      values: [merchant, key, fingerprint, this.leaseMs],
-    });
-    return rows[0] ?? this.readKey(merchant, key);
+  private async claimOne(claim: KeyClaim): Promise<KeyRow> {
+    const [row] = await this.claimRows([claim]);
+    return row!;
   }
 
   /**
-   * The claims of a batch in one statement. The same key twice in a batch is taken once: the
-   * first claim in the batch gets the row, the others see it in flight, as if they had come
-   * a moment later.
+   * The claims of a batch in one statement (the SQL function `claim_keys`, migrations/0005).
+   * The same key twice in a batch is taken once: the first claim in the batch gets the row,
+   * the others see it in flight, as if they had come a moment later.
    */
-  private async claimBatch(claims: KeyClaim[]): Promise<ItemResult<KeyRow>[]> {
+  private async claimRows(claims: KeyClaim[]): Promise<KeyRow[]> {
     const { rows } = await this.pool.query<KeyRow & { merchant_id: string; key: string }>({
       name: 'claim_keys',
-      text: CLAIM_BATCH,
+      text: 'SELECT * FROM claim_keys($1::jsonb, $2, $3)',
       values: [
         JSON.stringify(
           claims.map((c, i) => ({
@@ -135,6 +127,7 @@ export class IdempotencyStore {
           })),
         ),
         this.leaseMs,
+        KEY_LIFETIME_HOURS,
       ],
     });
     const found = new Map(rows.map((row) => [`${row.merchant_id}\n${row.key}`, row]));
@@ -145,11 +138,9 @@ export class IdempotencyStore {
         const row = found.get(id);
         const first = !seen.has(id);
         seen.add(id);
-        const value =
-          row === undefined
-            ? await this.readKey(merchant, key)
-            : { ...row, taken: row.taken && first };
-        return { ok: true as const, value };
+        return row === undefined
+          ? this.readKey(merchant, key)
+          : { ...row, taken: row.taken && first };
       }),
     );
   }
@@ -234,55 +225,5 @@ export class UnprocessableKeyError extends Error {
   }
 }
 
-// One statement: take a new key, an expired one (as new) or one whose executor's lease ran
-// out (keeping what it recorded), else return the existing row untouched.
-const EXPIRED = `k.created_at < now() - interval '${KEY_LIFETIME_HOURS} hours'`;
-const TAKE = `
-  ON CONFLICT (merchant_id, key) DO UPDATE SET
-    request_sha256 = CASE WHEN ${EXPIRED} THEN EXCLUDED.request_sha256 ELSE k.request_sha256 END,
-    payment_id = CASE WHEN ${EXPIRED} THEN NULL ELSE k.payment_id END,
-    created_at = CASE WHEN ${EXPIRED} THEN now() ELSE k.created_at END,
-    state = 'in_flight',
-    response_status = NULL,
-    response_body = NULL,
-    locked_until = EXCLUDED.locked_until
-  WHERE ${EXPIRED}
-     OR (k.state = 'in_flight' AND k.locked_until < now() AND k.request_sha256 = EXCLUDED.request_sha256)`;
-const COLUMNS = 'request_sha256, state, payment_id, response_status, response_body';
-
-const CLAIM = `
-WITH taken AS (
-  INSERT INTO idempotency_keys AS k (merchant_id, key, request_sha256, state, locked_until)
-  VALUES ($1, $2, $3, 'in_flight', now() + make_interval(secs => $4::int / 1000.0))
-  ${TAKE}
-  RETURNING true AS taken, ${COLUMNS}
-)
-SELECT * FROM taken
-UNION ALL
-SELECT false, ${COLUMNS}
-FROM idempotency_keys WHERE merchant_id = $1 AND key = $2 AND NOT EXISTS (SELECT 1 FROM taken)`;
-
-// The same for a batch [{i, merchant, key, sha (hex)}]: each key once, its first claim in the
-// batch (ON CONFLICT may not touch a row twice in one statement), in key order (so two
-// batches lock rows in the same order).
-const CLAIM_BATCH = `
-WITH first_claims AS (
-  SELECT DISTINCT ON (merchant, key) merchant, key, decode(sha, 'hex') AS sha
-  FROM jsonb_to_recordset($1::jsonb) AS c(i int, merchant text, key text, sha text)
-  ORDER BY merchant, key, i
-), taken AS (
-  INSERT INTO idempotency_keys AS k (merchant_id, key, request_sha256, state, locked_until)
-  SELECT merchant, key, sha, 'in_flight', now() + make_interval(secs => $2::int / 1000.0)
-  FROM first_claims ORDER BY merchant, key
-  ${TAKE}
-  RETURNING true AS taken, merchant_id, key, ${COLUMNS}
-)
-SELECT * FROM taken
-UNION ALL
-SELECT false, k.merchant_id, k.key, k.request_sha256, k.state, k.payment_id, k.response_status,
-  k.response_body
-FROM idempotency_keys k JOIN first_claims c ON k.merchant_id = c.merchant AND k.key = c.key
-WHERE NOT EXISTS (SELECT 1 FROM taken t WHERE t.merchant_id = c.merchant AND t.key = c.key)`;
-
-const READ = `SELECT false AS taken, ${COLUMNS}
+const READ = `SELECT false AS taken, request_sha256, state, payment_id, response_status, response_body
 FROM idempotency_keys WHERE merchant_id = $1 AND key = $2`;
