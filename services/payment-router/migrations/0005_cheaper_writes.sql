@@ -212,7 +212,8 @@ ALTER FUNCTION finish_payments(jsonb) SET enable_seqscan = off;
 -- reach idempotency keys by their primary key. A batch arrives as JSON, which the planner
 -- takes for 100 rows, so as plain statements they joined it to idempotency_keys by scanning
 -- the whole table (seen in EXPLAIN of the begin step's key binding): a cost growing with the
--- table, on every batch.
+-- table, on every batch. PL/pgSQL, because it keeps each statement's plan for the session (a
+-- LANGUAGE sql function plans its statements on every call).
 
 -- Takes each key [{i, merchant, key, sha (hex)}] once, for its first claim in the batch (ON
 -- CONFLICT may not touch a row twice in one statement), in key order (so two batches lock rows
@@ -222,7 +223,10 @@ ALTER FUNCTION finish_payments(jsonb) SET enable_seqscan = off;
 CREATE FUNCTION claim_keys(p_claims jsonb, p_lease_ms int, p_lifetime_hours int)
 RETURNS TABLE (taken boolean, merchant_id text, key text, request_sha256 bytea, state text,
                payment_id uuid, response_status smallint, response_body jsonb)
-LANGUAGE sql SET enable_seqscan = off AS $$
+LANGUAGE plpgsql SET enable_seqscan = off AS $$
+#variable_conflict use_column
+BEGIN
+RETURN QUERY
 WITH first_claims AS (
   SELECT DISTINCT ON (merchant, key) merchant, key, decode(sha, 'hex') AS sha
   FROM jsonb_to_recordset(p_claims) AS c(i int, merchant text, key text, sha text)
@@ -252,15 +256,17 @@ UNION ALL
 SELECT false, k.merchant_id, k.key, k.request_sha256, k.state, k.payment_id, k.response_status,
        k.response_body
 FROM idempotency_keys k JOIN first_claims c ON k.merchant_id = c.merchant AND k.key = c.key
-WHERE NOT EXISTS (SELECT 1 FROM taken t WHERE t.merchant_id = c.merchant AND t.key = c.key)
-$$;
+WHERE NOT EXISTS (SELECT 1 FROM taken t WHERE t.merchant_id = c.merchant AND t.key = c.key);
+END $$;
 
 -- Begins a batch of payments (src/payments/begin-payment.ts): the vault rows, the payments
 -- (processing, leased), their keys bound to them, their first attempts (pending). Binary
 -- columns travel as hex; vault rows are written in fingerprint order, so two batches lock
 -- them in the same order.
 CREATE FUNCTION begin_payments(p_payments jsonb) RETURNS SETOF payments
-LANGUAGE sql SET enable_seqscan = off AS $$
+LANGUAGE plpgsql SET enable_seqscan = off AS $$
+BEGIN
+RETURN QUERY
 WITH input AS (
   SELECT * FROM jsonb_to_recordset(p_payments) AS p(
     id uuid, merchant text, amount bigint, currency char(3), capture_method text, brand text,
@@ -290,13 +296,14 @@ WITH input AS (
   SELECT i.attempt_id, p.id, i.attempt_seq, i.attempt_psp, 'pending'
   FROM input i JOIN payment p ON p.id = i.id WHERE i.attempt_id IS NOT NULL
 )
-SELECT * FROM payment
-$$;
+SELECT * FROM payment;
+END $$;
 
 -- Stores the responses [{merchant, key, status, body}] of finished requests.
 CREATE FUNCTION complete_keys(p_completions jsonb) RETURNS void
-LANGUAGE sql SET enable_seqscan = off AS $$
+LANGUAGE plpgsql SET enable_seqscan = off AS $$
+BEGIN
   UPDATE idempotency_keys k SET state = 'done', response_status = c.status, response_body = c.body
   FROM jsonb_to_recordset(p_completions) AS c(merchant text, key text, status smallint, body jsonb)
-  WHERE k.merchant_id = c.merchant AND k.key = c.key
-$$;
+  WHERE k.merchant_id = c.merchant AND k.key = c.key;
+END $$;
