@@ -20,6 +20,8 @@ import {
 } from '../test/support/router-harness.ts';
 import { freshCard } from '../test/support/sample-payments.ts';
 import { pspUrls, startProcess, startPsps } from '../test/support/processes.ts';
+import { startCpuCount } from './cpu-usage.ts';
+import type { ProcessKind } from './cpu-usage.ts';
 import { quantile, round, runClients } from './measure.ts';
 
 const LOADS = (process.env.BENCH_CONNECTIONS ?? '8,16,32,64').split(',').map(Number);
@@ -54,11 +56,48 @@ function body(): string {
   });
 }
 
+/**
+ * CPU ms per authorization by kind of process, and the share of each in what they used;
+ * then the machine's idle and stolen CPU, as a share of both cores' time.
+ */
+function cpuTable(
+  rows: [number, Map<ProcessKind | 'idle' | 'steal', number>, number][],
+): Table.Table {
+  const kinds: ProcessKind[] = [
+    'postgres',
+    'router',
+    'psp simulators',
+    'kafka',
+    'redis',
+    'load generator',
+    'other',
+  ];
+  const table = new Table({
+    head: ['connections', ...kinds.map((kind) => `${kind} ms`), 'total ms/auth', 'idle, stolen'],
+  });
+  for (const [connections, used, requests] of rows) {
+    const total = kinds.reduce((sum, kind) => sum + (used.get(kind) ?? 0), 0);
+    const cores = (total + used.get('idle')! + used.get('steal')!) / 100;
+    table.push([
+      connections,
+      ...kinds.map((kind) => {
+        const ms = used.get(kind) ?? 0;
+        return `${round(ms / requests, 2)} (${round((100 * ms) / total, 0)} %)`;
+      }),
+      round(total / requests, 2),
+      `${round(used.get('idle')! / cores, 0)} %, ${round(used.get('steal')! / cores, 0)} %`,
+    ]);
+  }
+  return table;
+}
+
 try {
   const table = new Table({
     head: ['connections', 'requests', 'auth/s', 'p50 ms', 'p99 ms', 'non-2xx/402', 'target'],
   });
+  const cpuRows: [number, Map<ProcessKind | 'idle' | 'steal', number>, number][] = [];
   for (const connections of LOADS) {
+    const cpuUsed = startCpuCount(database.name);
     const result = await autocannon({
       url: `${router.url}/v1/payments`,
       connections,
@@ -78,6 +117,7 @@ try {
         },
       ],
     });
+    cpuRows.push([connections, cpuUsed(), result.requests.total]);
     const unexpected = result.non2xx - (result.statusCodeStats?.['402']?.count ?? 0);
     table.push([
       connections,
@@ -91,6 +131,7 @@ try {
     if (result.latency.p99 > 100) break;
   }
   console.log(table.toString());
+  console.log(cpuTable(cpuRows).toString());
 
   const books = await fetch(`${router.url}/v1/ledger/trial-balance`, {
     headers: { authorization: `Bearer ${OPERATOR_KEY}` },

@@ -163,20 +163,20 @@ for (let i = 0; i < COUNT / 4; i++) {
       values: [attemptId, 'ch'],
     }),
   );
-  for (const [n, step] of item.steps.entries())
-    await timed(`3c update payment ${n} (trigger)`, () =>
-      single.query({
-        name: `c${n}`,
-        text: `UPDATE payments SET status = $2, psp = coalesce($3, psp), captured_amount = coalesce($4, captured_amount), routing = $5, lease_until = NULL WHERE id = $1`,
-        values: [
-          id,
-          step.status,
-          step.psp ?? null,
-          step.capturedAmount ?? null,
-          JSON.stringify(step.routing ?? {}),
-        ],
-      }),
-    );
+  await timed('3c update payment (trigger)', () =>
+    single.query({
+      name: 'c',
+      text: `UPDATE payments SET status = $2, via_status = $3, psp = coalesce($4, psp), captured_amount = coalesce($5, captured_amount), routing = $6, lease_until = NULL WHERE id = $1`,
+      values: [
+        id,
+        item.move.status,
+        item.move.via ?? null,
+        item.move.psp ?? null,
+        item.move.capturedAmount ?? null,
+        JSON.stringify(item.move.routing ?? {}),
+      ],
+    }),
+  );
   await timed('3d psp operation', () =>
     single.query({
       name: 'd',

@@ -77,6 +77,31 @@ describe('the state machine in PostgreSQL', () => {
     });
   });
 
+  it('checks and records both moves of an update passing through a status', async () => {
+    const id = await newPayment();
+    const move = (sql: string) => pool.query(`UPDATE payments SET ${sql} WHERE id = $1`, [id]);
+    // processing -> voided is illegal, so processing -> voided -> captured is too.
+    await expect(
+      move(`status = 'captured', via_status = 'voided', captured_amount = 1000`),
+    ).rejects.toMatchObject({ constraint: 'payment_transition' });
+    await move(`status = 'captured', via_status = 'authorized', captured_amount = 1000`);
+    const { rows } = await pool.query<{
+      from_status: string;
+      to_status: string;
+      captured_amount: string;
+    }>(
+      'SELECT from_status, to_status, captured_amount FROM payment_events WHERE payment_id = $1 ORDER BY id',
+      [id],
+    );
+    expect(rows).toEqual([
+      { from_status: null, to_status: 'processing', captured_amount: '0' },
+      { from_status: 'processing', to_status: 'authorized', captured_amount: '0' },
+      { from_status: 'authorized', to_status: 'captured', captured_amount: '1000' },
+    ]);
+    const stored = await pool.query('SELECT status, via_status FROM payments WHERE id = $1', [id]);
+    expect(stored.rows[0]).toEqual({ status: 'captured', via_status: null });
+  });
+
   it('refuses to refund more than was captured', async () => {
     const id = await newPayment();
     await pool.query(`UPDATE payments SET status = 'authorized' WHERE id = $1`, [id]);
@@ -111,6 +136,19 @@ describe('the ledger', () => {
         ]),
       ),
     ).rejects.toMatchObject({ constraint: 'transfer_balanced' });
+    // An entry naming no account of its currency (the ledger's set-based reference check).
+    await expect(
+      pool.query(
+        `WITH t AS (INSERT INTO ledger_transfers (id, kind) VALUES ($1, 'settle'))
+         INSERT INTO ledger_entries (transfer_id, account_code, currency, shard, amount)
+         VALUES ($1, 'cardholders:EUR', 'EUR', 0, -5), ($1, 'cardholders:EUR', 'USD', 0, 5),
+                ($1, 'cardholders:EUR', 'USD', 0, -5), ($1, 'cardholders:EUR', 'EUR', 0, 5)`,
+        [randomUUID()],
+      ),
+    ).rejects.toMatchObject({ constraint: 'entry_references' });
+    await expect(pool.query(`DELETE FROM ledger_accounts`)).rejects.toMatchObject({
+      constraint: 'append_only',
+    });
     await expect(
       withTransaction(pool, (client) =>
         ledger.post(client, [

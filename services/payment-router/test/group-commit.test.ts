@@ -2,16 +2,22 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LedgerStore, trialBalance } from '../src/adapters/ledger-store.ts';
+import { CardVault } from '../src/adapters/card-vault.ts';
+import { checkCard } from '../src/domain/card.ts';
 import { Batcher } from '../src/payments/batcher.ts';
+import type { NewPayment } from '../src/payments/begin-payment.ts';
+import { createBeginBatcher } from '../src/payments/begin-payment.ts';
 import type { FinishItem } from '../src/payments/finish-payment.ts';
 import {
   createFinishBatcher,
   finishAttempt,
   finishDeclined,
 } from '../src/payments/finish-payment.ts';
+import { IdempotencyStore, UnprocessableKeyError } from '../src/payments/idempotency-store.ts';
 import type { PaymentDeps } from '../src/payments/payment-deps.ts';
 import type { PaymentRow } from '../src/payments/payment-view.ts';
 import { createSeededDatabase } from './support/seeded-database.ts';
+import { freshCard } from './support/sample-payments.ts';
 import type { SeededDatabase } from './support/seeded-database.ts';
 
 describe('the batcher', () => {
@@ -70,7 +76,7 @@ describe('the batcher', () => {
   });
 });
 
-describe('group commit of finish steps in PostgreSQL', () => {
+describe('group commit in PostgreSQL', () => {
   let seeded: SeededDatabase;
   let pool: pg.Pool;
 
@@ -112,7 +118,7 @@ describe('group commit of finish steps in PostgreSQL', () => {
     const illegal: FinishItem = {
       payment: broken.id,
       attempt: null,
-      steps: [{ status: 'refunded' }],
+      move: { status: 'refunded' },
       operation: null,
       transfers: [],
       events: [],
@@ -177,5 +183,84 @@ describe('group commit of finish steps in PostgreSQL', () => {
     await finishDeclined(deps, row, 'first', routing);
     const again = await finishDeclined(deps, row, 'second', routing);
     expect(again).toMatchObject({ status: 'declined', declineCode: 'first' });
+  });
+
+  it('claims keys in one statement per batch; a key twice in a batch is taken once', async () => {
+    const calls: string[] = [];
+    const counting = {
+      query: (...args: Parameters<pg.Pool['query']>) => {
+        calls.push((args[0] as { name?: string }).name ?? 'unnamed');
+        return (pool.query as (...a: unknown[]) => Promise<unknown>)(...args);
+      },
+    } as unknown as pg.Pool;
+    const store = new IdempotencyStore(counting, 15_000, { maxBatch: 64, maxWaitMs: 50 });
+    const [a, b, done] = [randomUUID(), randomUUID(), randomUUID()];
+    const fingerprint = Buffer.from('f1');
+    await store.claim('m', done, fingerprint);
+    await store.complete('m', done, { status: 201, body: { id: 'p' } });
+    calls.length = 0;
+    const results = await Promise.allSettled([
+      store.claim('m', a, fingerprint),
+      store.claim('m', a, fingerprint),
+      store.claim('m', a, Buffer.from('f2')),
+      store.claim('m', b, fingerprint),
+      store.claim('m', done, fingerprint),
+    ]);
+    expect(calls).toEqual(['claim_keys']);
+    expect(results[0]).toMatchObject({ value: { kind: 'execute', paymentId: null } });
+    expect(results[1]).toMatchObject({ reason: { code: 'idempotency.in_flight' } });
+    expect(results[2]).toMatchObject({ reason: expect.any(UnprocessableKeyError) as unknown });
+    expect(results[3]).toMatchObject({ value: { kind: 'execute' } });
+    expect(results[4]).toMatchObject({
+      value: { kind: 'replay', response: { status: 201, body: { id: 'p' } } },
+    });
+  });
+
+  it('begins a batch of payments in one statement; the same card twice begins each alone', async () => {
+    const calls: string[] = [];
+    const counting = {
+      query: (...args: Parameters<pg.Pool['query']>) => {
+        calls.push((args[0] as { name?: string }).name ?? 'unnamed');
+        return (pool.query as (...a: unknown[]) => Promise<unknown>)(...args);
+      },
+    } as unknown as pg.Pool;
+    const vault = new CardVault('a1'.repeat(32));
+    const beginner = createBeginBatcher(counting, { maxBatch: 64, maxWaitMs: 50 });
+    const cards = [freshCard(), freshCard()].map((number) =>
+      checkCard({ number, expMonth: 12, expYear: 2031 }, new Date()),
+    );
+    const newPayment = (card: (typeof cards)[number]): NewPayment => ({
+      id: randomUUID(),
+      merchantId: 'm',
+      key: randomUUID(),
+      money: { amount: 1000, currency: 'EUR' },
+      captureMethod: 'automatic',
+      card,
+      sealed: vault.seal(card),
+      country: 'DE',
+      fraud: { score: 0.1, decision: 'approve', reasons: [] },
+      routing: { reasons: [], attempts: [] },
+      description: null,
+      leaseMs: 15_000,
+      firstAttempt: { attemptId: randomUUID(), seq: 0, psp: 'atlas' },
+    });
+    const first = await Promise.all(cards.map((card) => beginner.submit(newPayment(card))));
+    expect(calls).toEqual(['begin_payments']);
+    expect(first.map((row) => row.status)).toEqual(['processing', 'processing']);
+    calls.length = 0;
+    const again = await Promise.all(
+      [cards[0]!, cards[0]!].map((card) => beginner.submit(newPayment(card))),
+    );
+    expect(calls).toEqual(['begin_payments', 'begin_payments', 'begin_payments']);
+    // A card seen before keeps its first token.
+    expect(again.map((row) => row.card_token)).toEqual([
+      first[0]!.card_token,
+      first[0]!.card_token,
+    ]);
+    const { rows } = await pool.query<{ count: string }>(
+      `SELECT count(*) FROM payment_attempts WHERE status = 'pending' AND payment_id = ANY($1::uuid[])`,
+      [[...first, ...again].map((row) => row.id)],
+    );
+    expect(rows[0]!.count).toBe('4');
   });
 });

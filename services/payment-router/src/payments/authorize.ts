@@ -7,7 +7,7 @@ import type { Money } from '../domain/money.ts';
 import { currencyExponent } from '../domain/money.ts';
 import { mayCascade } from '../domain/routing/decline.ts';
 import type { RoutedPayment } from '../domain/routing/routing-rules.ts';
-import type { PlannedAttempt } from './begin-payment.ts';
+import type { NewPayment, PlannedAttempt } from './begin-payment.ts';
 import { beginPayment, insertAttempt } from './begin-payment.ts';
 import type { FinishedAttempt } from './finish-payment.ts';
 import { finishAttempt, finishDeclined, finishExhausted, recordAttempt } from './finish-payment.ts';
@@ -65,7 +65,7 @@ export async function authorize(
     : routes;
   const trace: RoutingTrace = { reasons: plan.reasons, attempts: [] };
   let next = await nextAttempt(deps, plan, 0, trace);
-  const row = await beginPayment(deps.pool, {
+  const payment: NewPayment = {
     id,
     merchantId: binding.merchantId,
     key: binding.key,
@@ -79,7 +79,11 @@ export async function authorize(
     description: input.description ?? null,
     leaseMs: deps.leaseMs,
     firstAttempt: next,
-  });
+  };
+  const row =
+    deps.beginner === undefined
+      ? await beginPayment(deps.pool, payment)
+      : await deps.beginner.submit(payment);
   if (declined) return finishDeclined(deps, row, 'fraud_suspected', trace);
 
   let last: FinishedAttempt | undefined;

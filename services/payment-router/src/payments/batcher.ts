@@ -8,7 +8,7 @@ export interface BatcherOptions<I, O> {
   runOne: (item: I) => Promise<O>;
   /** Most items in one batch. */
   maxBatch: number;
-  /** How long the first item of an idle batcher waits for company (0: the current tick only). */
+  /** How long the first item of an idle batcher waits for company (0: this event-loop turn only). */
   maxWaitMs: number;
 }
 
@@ -24,7 +24,7 @@ export class Batcher<I, O> {
   private readonly options: BatcherOptions<I, O>;
   private queue: { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }[] = [];
   private inFlight = false;
-  private timer: NodeJS.Timeout | undefined;
+  private scheduled = false;
 
   constructor(options: BatcherOptions<I, O>) {
     this.options = options;
@@ -38,11 +38,16 @@ export class Batcher<I, O> {
   }
 
   private schedule(): void {
-    if (this.inFlight || this.timer !== undefined) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    if (this.inFlight || this.scheduled) return;
+    this.scheduled = true;
+    const flush = () => {
+      this.scheduled = false;
       void this.flush();
-    }, this.options.maxWaitMs);
+    };
+    // No wait: after the I/O callbacks of this turn of the event loop, so what arrived with
+    // the first item goes along (a 0 ms timer would wait a whole millisecond).
+    if (this.options.maxWaitMs === 0) setImmediate(flush);
+    else setTimeout(flush, this.options.maxWaitMs);
   }
 
   private async flush(): Promise<void> {

@@ -3,6 +3,7 @@ import type { SealedCard } from '../adapters/card-vault.ts';
 import type { CheckedCard } from '../domain/card.ts';
 import type { FraudAssessment } from '../domain/fraud/score-fraud.ts';
 import type { Money } from '../domain/money.ts';
+import { Batcher } from './batcher.ts';
 import type { PaymentRow, RoutingTrace } from './payment-view.ts';
 
 /** An attempt at a PSP, recorded as pending before the PSP hears of it. */
@@ -37,37 +38,70 @@ export interface NewPayment {
  * points at it, and its first attempt is pending, before any PSP hears of it.
  */
 export async function beginPayment(pool: Pick<pg.Pool, 'query'>, p: NewPayment) {
+  const [row] = await beginPayments(pool, [p]);
+  return row!;
+}
+
+/**
+ * What `beginPayment` does, for a batch of payments in one statement and one commit (the SQL
+ * function `begin_payments`, migrations/0005). The same
+ * card twice in one batch fails the statement (ON CONFLICT may not touch a row twice); the
+ * batcher then begins each payment alone.
+ */
+export async function beginPayments(pool: Pick<pg.Pool, 'query'>, payments: NewPayment[]) {
   const { rows } = await pool.query<PaymentRow>({
-    name: 'begin_payment',
-    text: BEGIN_PAYMENT,
-    values: [
-      p.id,
-      p.merchantId,
-      p.money.amount,
-      p.money.currency,
-      p.captureMethod,
-      p.card.brand,
-      p.card.last4,
-      p.country,
-      JSON.stringify(p.fraud),
-      JSON.stringify(p.routing),
-      p.description,
-      p.leaseMs,
-      p.key,
-      p.sealed.token,
-      p.sealed.fingerprint,
-      p.sealed.ciphertext,
-      p.sealed.iv,
-      p.sealed.tag,
-      p.card.bin,
-      p.card.expMonth,
-      p.card.expYear,
-      p.firstAttempt?.attemptId ?? null,
-      p.firstAttempt?.seq ?? null,
-      p.firstAttempt?.psp ?? null,
-    ],
+    name: 'begin_payments',
+    text: 'SELECT * FROM begin_payments($1::jsonb)',
+    values: [JSON.stringify(payments.map(inputOf))],
   });
-  return rows[0]!;
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return payments.map((p) => byId.get(p.id));
+}
+
+/** Group commit of the begin step (see Batcher). */
+export function createBeginBatcher(
+  pool: Pick<pg.Pool, 'query'>,
+  options: { maxBatch: number; maxWaitMs: number },
+): Batcher<NewPayment, PaymentRow> {
+  return new Batcher<NewPayment, PaymentRow>({
+    ...options,
+    runOne: (payment) => beginPayment(pool, payment),
+    runBatch: async (payments) =>
+      (await beginPayments(pool, payments)).map((row) =>
+        row === undefined
+          ? { ok: false as const, error: new Error('payment not begun') }
+          : { ok: true as const, value: row },
+      ),
+  });
+}
+
+function inputOf(p: NewPayment) {
+  return {
+    id: p.id,
+    merchant: p.merchantId,
+    amount: p.money.amount,
+    currency: p.money.currency,
+    capture_method: p.captureMethod,
+    brand: p.card.brand,
+    last4: p.card.last4,
+    country: p.country,
+    fraud: p.fraud,
+    routing: p.routing,
+    description: p.description,
+    lease_ms: p.leaseMs,
+    key: p.key,
+    token: p.sealed.token,
+    fingerprint: p.sealed.fingerprint.toString('hex'),
+    ciphertext: p.sealed.ciphertext.toString('hex'),
+    iv: p.sealed.iv.toString('hex'),
+    tag: p.sealed.tag.toString('hex'),
+    bin: p.card.bin,
+    exp_month: p.card.expMonth,
+    exp_year: p.card.expYear,
+    attempt_id: p.firstAttempt?.attemptId ?? null,
+    attempt_seq: p.firstAttempt?.seq ?? null,
+    attempt_psp: p.firstAttempt?.psp ?? null,
+  };
 }
 
 /** A later attempt (after a cascade), pending before the PSP hears of it. */
@@ -81,24 +115,3 @@ export async function insertAttempt(
     [attempt.attemptId, paymentId, attempt.seq, attempt.psp],
   );
 }
-
-const BEGIN_PAYMENT = `
-WITH vaulted AS (
-  INSERT INTO card_vault (token, fingerprint, pan_ciphertext, pan_iv, pan_tag, brand, bin, last4, exp_month, exp_year)
-  VALUES ($14, $15, $16, $17, $18, $6, $19, $7, $20, $21)
-  ON CONFLICT (fingerprint) DO UPDATE SET exp_month = EXCLUDED.exp_month, exp_year = EXCLUDED.exp_year
-  RETURNING token
-), payment AS (
-  INSERT INTO payments (id, merchant_id, amount, currency, status, capture_method, card_token,
-    card_brand, card_last4, card_country, fraud, routing, description, lease_until)
-  SELECT $1, $2, $3, $4, 'processing', $5, vaulted.token, $6, $7, $8, $9, $10, $11,
-         now() + make_interval(secs => $12::int / 1000.0)
-  FROM vaulted
-  RETURNING *
-), bound AS (
-  UPDATE idempotency_keys SET payment_id = $1 WHERE merchant_id = $2 AND key = $13
-), attempt AS (
-  INSERT INTO payment_attempts (id, payment_id, seq, psp, status)
-  SELECT $22::uuid, id, $23, $24, 'pending' FROM payment WHERE $22::uuid IS NOT NULL
-)
-SELECT * FROM payment`;

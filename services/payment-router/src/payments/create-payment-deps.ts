@@ -12,6 +12,7 @@ import { PSP_CONTRACTS } from '../domain/psp-contracts.ts';
 import type { RoutingStrategy } from '../domain/routing/choose-route.ts';
 import type { Random } from '@scale-models/seeded-random';
 import type { RoutingRule } from '../domain/routing/routing-rules.ts';
+import { createBeginBatcher } from './begin-payment.ts';
 import { createFinishBatcher } from './finish-payment.ts';
 import { IdempotencyStore } from './idempotency-store.ts';
 import type { PaymentDeps } from './payment-deps.ts';
@@ -31,8 +32,8 @@ export interface PaymentSetup {
   leaseMs: number;
   random?: Random;
   /**
-   * Group commit of finish steps and of key completions (default 64 per batch, no wait);
-   * maxBatch 1 turns it off.
+   * Group commit of key claims, begin steps, finish steps and key completions (default 64
+   * per batch, no wait); maxBatch 1 turns it off.
    */
   groupCommit?: { maxBatch: number; maxWaitMs: number };
   crashAt?: 'after_psp_approval';
@@ -83,7 +84,12 @@ export async function createPaymentDeps(
       setup.leaseMs,
       groupCommit.maxBatch > 1 ? groupCommit : undefined,
     ),
-    ...(groupCommit.maxBatch > 1 ? { finisher: createFinishBatcher(pool, groupCommit) } : {}),
+    ...(groupCommit.maxBatch > 1
+      ? {
+          beginner: createBeginBatcher(pool, groupCommit),
+          finisher: createFinishBatcher(pool, groupCommit),
+        }
+      : {}),
     leaseMs: setup.leaseMs,
     ...(setup.crashAt === undefined ? {} : { crashAt: setup.crashAt }),
   };

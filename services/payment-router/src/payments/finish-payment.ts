@@ -17,7 +17,7 @@ export interface FinishedAttempt {
   latencyMs: number | null;
 }
 
-/** A move of the payment, with the columns it sets (the SQL function's `p_steps`). */
+/** A move of the payment, with the columns it sets. */
 interface Step {
   status: PaymentStatus;
   psp?: string;
@@ -150,7 +150,7 @@ async function finishPayment(
   const item: FinishItem = {
     payment: row.id,
     attempt: attempt ?? null,
-    steps,
+    move: oneMove(steps),
     operation,
     transfers: await deps.ledger.prepareRows(transfers),
     events,
@@ -162,11 +162,25 @@ async function finishPayment(
   return viewOf(finished);
 }
 
+/**
+ * The steps as the SQL function's `p_move`, one UPDATE: every column the steps set (a later
+ * step's win), and for two steps, the first's status as the one passed through (`via`, which
+ * the state-machine trigger checks and records as a move of its own).
+ */
+function oneMove(steps: readonly Step[]): Move {
+  const merged = Object.assign({}, ...steps) as Step;
+  return steps.length > 1 ? { ...merged, via: steps[0]!.status } : merged;
+}
+
+interface Move extends Step {
+  via?: PaymentStatus;
+}
+
 /** The arguments of the SQL function finish_payment, as one JSON object. */
 export interface FinishItem {
   payment: string;
   attempt: ReturnType<typeof attemptFields> | null;
-  steps: Step[];
+  move: Move;
   operation: { id: string; kind: string; amount: number } | null;
   transfers: unknown[];
   events: unknown[];
@@ -180,7 +194,7 @@ export async function finishOne(pool: Pick<pg.Pool, 'query'>, item: FinishItem) 
     values: [
       item.payment,
       item.attempt === null ? null : JSON.stringify(item.attempt),
-      JSON.stringify(item.steps),
+      JSON.stringify(item.move),
       item.operation === null ? null : JSON.stringify(item.operation),
       JSON.stringify(item.transfers),
       JSON.stringify(item.events),

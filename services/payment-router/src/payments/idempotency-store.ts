@@ -45,8 +45,9 @@ export class IdempotencyStore {
   private readonly pool: Queryable;
   private readonly leaseMs: number;
   private readonly completions: Batcher<Completion, void> | undefined;
+  private readonly claims: Batcher<KeyClaim, KeyRow> | undefined;
 
-  /** With `groupCommit`, concurrent completions are written in one statement and commit. */
+  /** With `groupCommit`, concurrent claims, and completions, are one statement and commit. */
   constructor(
     pool: Queryable,
     leaseMs: number,
@@ -65,28 +66,27 @@ export class IdempotencyStore {
             runBatch: async (completions) => {
               await this.pool.query({
                 name: 'complete_keys',
-                text: `UPDATE idempotency_keys k SET state = 'done', response_status = c.status,
-                         response_body = c.body
-                       FROM jsonb_to_recordset($1::jsonb) AS c(merchant text, key text, status smallint, body jsonb)
-                       WHERE k.merchant_id = c.merchant AND k.key = c.key`,
+                text: 'SELECT complete_keys($1::jsonb)',
                 values: [JSON.stringify(completions)],
               });
               return completions.map(() => ({ ok: true as const, value: undefined }));
             },
           });
+    this.claims =
+      groupCommit === undefined
+        ? undefined
+        : new Batcher<KeyClaim, KeyRow>({
+            ...groupCommit,
+            runOne: (claim) => this.claimOne(claim),
+            runBatch: async (claims) =>
+              (await this.claimRows(claims)).map((value) => ({ ok: true as const, value })),
+          });
   }
 
   async claim(merchantId: string, key: string, fingerprint: Buffer): Promise<Claim> {
-    // Prepared once per connection (named): planning this statement cost more than running it.
-    let { rows } = await this.pool.query<KeyRow>({
-      name: 'claim_key',
-      text: CLAIM,
-      values: [merchantId, key, fingerprint, this.leaseMs],
-    });
-    // A row committed by a concurrent claim after this statement's snapshot is not visible
-    // to its SELECT part: read it again in a statement of its own.
-    if (rows.length === 0) ({ rows } = await this.pool.query<KeyRow>(READ, [merchantId, key]));
-    const row = rows[0]!;
+    const claim = { merchant: merchantId, key, fingerprint };
+    const row =
+      this.claims === undefined ? await this.claimOne(claim) : await this.claims.submit(claim);
     if (row.taken) return { kind: 'execute', paymentId: row.payment_id };
     if (!row.request_sha256.equals(fingerprint)) {
       throw new UnprocessableKeyError();
@@ -101,6 +101,57 @@ export class IdempotencyStore {
       'idempotency.in_flight',
       'A request with this Idempotency-Key is still being processed; retry later.',
     );
+  }
+
+  private async claimOne(claim: KeyClaim): Promise<KeyRow> {
+    const [row] = await this.claimRows([claim]);
+    return row!;
+  }
+
+  /**
+   * The claims of a batch in one statement (the SQL function `claim_keys`, migrations/0005).
+   * The same key twice in a batch is taken once: the first claim in the batch gets the row,
+   * the others see it in flight, as if they had come a moment later.
+   */
+  private async claimRows(claims: KeyClaim[]): Promise<KeyRow[]> {
+    const { rows } = await this.pool.query<KeyRow & { merchant_id: string; key: string }>({
+      name: 'claim_keys',
+      text: 'SELECT * FROM claim_keys($1::jsonb, $2, $3)',
+      values: [
+        JSON.stringify(
+          claims.map((c, i) => ({
+            i,
+            merchant: c.merchant,
+            key: c.key,
+            sha: c.fingerprint.toString('hex'),
+          })),
+        ),
+        this.leaseMs,
+        KEY_LIFETIME_HOURS,
+      ],
+    });
+    const found = new Map(rows.map((row) => [`${row.merchant_id}\n${row.key}`, row]));
+    const seen = new Set<string>();
+    return Promise.all(
+      claims.map(async ({ merchant, key }) => {
+        const id = `${merchant}\n${key}`;
+        const row = found.get(id);
+        const first = !seen.has(id);
+        seen.add(id);
+        return row === undefined
+          ? this.readKey(merchant, key)
+          : { ...row, taken: row.taken && first };
+      }),
+    );
+  }
+
+  /**
+   * A row committed by a concurrent claim after the claiming statement's snapshot is not
+   * visible to its SELECT part: read it again in a statement of its own.
+   */
+  private async readKey(merchantId: string, key: string): Promise<KeyRow> {
+    const { rows } = await this.pool.query<KeyRow>(READ, [merchantId, key]);
+    return rows[0]!;
   }
 
   async complete(merchantId: string, key: string, response: StoredResponse): Promise<void> {
@@ -144,6 +195,12 @@ export class IdempotencyStore {
   }
 }
 
+interface KeyClaim {
+  merchant: string;
+  key: string;
+  fingerprint: Buffer;
+}
+
 interface Completion {
   merchant: string;
   key: string;
@@ -167,32 +224,6 @@ export class UnprocessableKeyError extends Error {
     super('This Idempotency-Key was used with a different request; use a new key.');
   }
 }
-
-// One statement: take a new key, an expired one (as new) or one whose executor's lease ran
-// out (keeping what it recorded), else return the existing row untouched.
-const CLAIM = `
-WITH taken AS (
-  INSERT INTO idempotency_keys AS k (merchant_id, key, request_sha256, state, locked_until)
-  VALUES ($1, $2, $3, 'in_flight', now() + make_interval(secs => $4::int / 1000.0))
-  ON CONFLICT (merchant_id, key) DO UPDATE SET
-    request_sha256 = CASE WHEN k.created_at < now() - interval '${KEY_LIFETIME_HOURS} hours'
-                          THEN EXCLUDED.request_sha256 ELSE k.request_sha256 END,
-    payment_id = CASE WHEN k.created_at < now() - interval '${KEY_LIFETIME_HOURS} hours'
-                      THEN NULL ELSE k.payment_id END,
-    created_at = CASE WHEN k.created_at < now() - interval '${KEY_LIFETIME_HOURS} hours'
-                      THEN now() ELSE k.created_at END,
-    state = 'in_flight',
-    response_status = NULL,
-    response_body = NULL,
-    locked_until = EXCLUDED.locked_until
-  WHERE k.created_at < now() - interval '${KEY_LIFETIME_HOURS} hours'
-     OR (k.state = 'in_flight' AND k.locked_until < now() AND k.request_sha256 = EXCLUDED.request_sha256)
-  RETURNING true AS taken, request_sha256, state, payment_id, response_status, response_body
-)
-SELECT * FROM taken
-UNION ALL
-SELECT false, request_sha256, state, payment_id, response_status, response_body
-FROM idempotency_keys WHERE merchant_id = $1 AND key = $2 AND NOT EXISTS (SELECT 1 FROM taken)`;
 
 const READ = `SELECT false AS taken, request_sha256, state, payment_id, response_status, response_body
 FROM idempotency_keys WHERE merchant_id = $1 AND key = $2`;
