@@ -1,5 +1,3 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKafka } from '@scale-models/kafka';
 import { eventually, startKafkaBroker, uniqueName } from '@scale-models/testkit';
@@ -16,7 +14,7 @@ import {
   PAGE_VIEWS_SQL,
   QUERY_OPTIONS,
 } from '../support/clicks.ts';
-import { startFixture } from '../support/fixture.ts';
+import { scratchWithProgress, startFixture } from '../support/fixture.ts';
 import { consumedAll, createInput, produce, readEvents } from '../support/kafka.ts';
 
 // A broker of this test's own: the shared one on 9092 must never be stopped.
@@ -36,9 +34,7 @@ it('a broker stopped (SIGTERM) and crashed (SIGKILL) mid-stream: read_committed 
   const messages = clickMessages(2, 200, 11);
   await produce(kafka, input, messages);
   const query = uniqueName('pv_broker');
-  const folder = mkdtempSync(join(tmpdir(), 'sp-broker-'));
-  const progress = join(folder, 'progress.txt');
-  const decoded = () => (existsSync(progress) ? readFileSync(progress, 'utf8').length / 2 : 0);
+  const { folder, progress, marks: decoded } = scratchWithProgress('sp-broker-');
   const env = {
     BROKERS: broker.brokers.join(','),
     INPUT: input,

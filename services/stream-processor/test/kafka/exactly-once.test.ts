@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEAD_LETTER_HEADERS, readToEnd } from '@scale-models/kafka';
@@ -18,7 +18,7 @@ import {
   POISON,
   QUERY_OPTIONS,
 } from '../support/clicks.ts';
-import { startFixture } from '../support/fixture.ts';
+import { scratchWithProgress, startFixture } from '../support/fixture.ts';
 import { consumedAll, createInput, produce, readEvents, testKafka } from '../support/kafka.ts';
 
 let kafka: Kafka;
@@ -35,10 +35,8 @@ describe('exactly-once windows on Kafka', () => {
     await produce(kafka, input, messages);
     const query = uniqueName('pv');
     const topics = queryTopics(query);
-    const folder = mkdtempSync(join(tmpdir(), 'sp-eos-'));
-    const progress = join(folder, 'progress.txt');
+    const { folder, progress, marks: decoded } = scratchWithProgress('sp-eos-');
     const restores = join(folder, 'restores.jsonl');
-    const decoded = () => (existsSync(progress) ? readFileSync(progress, 'utf8').length / 2 : 0);
     const env = {
       BROKERS: brokers.join(','),
       INPUT: input,

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, eventually, uniqueName } from '@scale-models/testkit';
@@ -18,7 +18,7 @@ import {
   PAGE_VIEWS_SQL,
   QUERY_OPTIONS,
 } from '../support/clicks.ts';
-import { startFixture } from '../support/fixture.ts';
+import { scratchWithProgress, startFixture } from '../support/fixture.ts';
 import { consumedAll, createInput, produce, testKafka } from '../support/kafka.ts';
 
 let kafka: Kafka;
@@ -64,9 +64,7 @@ async function resultTopicOfPageViews() {
 
 it('a sink task killed mid-transaction and restarted leaves each result in PostgreSQL once', async () => {
   const { query, topic, expected } = await resultTopicOfPageViews();
-  const folder = mkdtempSync(join(tmpdir(), 'sp-sink-'));
-  const progress = join(folder, 'progress.txt');
-  const transactions = () => (existsSync(progress) ? readFileSync(progress, 'utf8').length / 2 : 0);
+  const { progress, marks: transactions } = scratchWithProgress('sp-sink-');
   const stored = async () =>
     (
       await pool.query<{ row: unknown; versions: number }>(

@@ -1,5 +1,3 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, uniqueName } from '@scale-models/testkit';
 import type { Kafka } from 'kafkajs';
@@ -9,7 +7,7 @@ import { stageCount } from '../../src/domain/stages.ts';
 import { planQuery } from '../../src/sql/plan-query.ts';
 import { serviceCatalog } from '../../src/streams.ts';
 import { canonical, clickMessages, QUERY_OPTIONS } from '../support/clicks.ts';
-import { startFixture } from '../support/fixture.ts';
+import { scratchWithProgress, startFixture } from '../support/fixture.ts';
 import {
   consumedAll,
   createInput,
@@ -42,9 +40,7 @@ describe('GROUP BY a key the input is not partitioned by', () => {
 
     const query = uniqueName('pages');
     const { repartition } = stageTopics(queryTopics(query), 1);
-    const folder = mkdtempSync(join(tmpdir(), 'sp-repartition-'));
-    const progress = join(folder, 'progress.txt');
-    const decoded = () => (existsSync(progress) ? readFileSync(progress, 'utf8').length / 2 : 0);
+    const { folder, progress, marks: decoded } = scratchWithProgress('sp-repartition-');
     const env = {
       BROKERS: brokers.join(','),
       INPUT: input,

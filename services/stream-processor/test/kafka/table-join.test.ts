@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTopics } from '@scale-models/kafka';
@@ -13,7 +13,7 @@ import { defineTable } from '../../src/sql/define-table.ts';
 import { planQuery } from '../../src/sql/plan-query.ts';
 import { serviceCatalog } from '../../src/streams.ts';
 import { canonical, clickMessages, QUERY_OPTIONS } from '../support/clicks.ts';
-import { startFixture } from '../support/fixture.ts';
+import { scratchWithProgress, startFixture } from '../support/fixture.ts';
 import { consumedAll, createInput, produce, readEvents, testKafka } from '../support/kafka.ts';
 
 // Clicks are keyed by user; the pages table by page: the stream is repartitioned by page so
@@ -172,9 +172,7 @@ describe('stream-table join as of event time', () => {
     const clicks = clickMessages(3, 60, 9);
     await produce(kafka, input, clicks);
     const query = uniqueName('titled');
-    const folder = mkdtempSync(join(tmpdir(), 'sp-join-'));
-    const progress = join(folder, 'progress.txt');
-    const decoded = () => (existsSync(progress) ? readFileSync(progress, 'utf8').length / 2 : 0);
+    const { folder, progress, marks: decoded } = scratchWithProgress('sp-join-');
     const env = {
       BROKERS: brokers.join(','),
       INPUT: input,
