@@ -2,7 +2,7 @@ import { InputError } from '@scale-models/errors';
 import type { LogisticModel } from './logistic-regression.ts';
 import type { OnnxModel } from './mlp-onnx.ts';
 import type { Entity, Registry } from './registry-spec.ts';
-import { resolveFeatures, singleEntityOf } from './resolve-features.ts';
+import { joinKeysOf, resolveFeatures } from './resolve-features.ts';
 
 const NUMERIC = new Set(['int64', 'float64', 'bool']);
 
@@ -11,13 +11,14 @@ export type ServableModel = LogisticModel | OnnxModel;
 
 /**
  * Checks, at load time, that a model can be fed by the registry's features: an artifact of a
- * kind we run, whose inputs are existing numeric features of one entity. Returns that entity.
+ * kind we run, whose inputs are existing numeric features whose entities have distinct join keys.
+ * Returns those entities: the model's inputs are their join keys (several for a composite key).
  * A model that fails this is never served (the previous version keeps serving).
  */
 export function checkModelSchema(
   artifact: unknown,
   registry: Registry,
-): { model: ServableModel; entity: Entity } {
+): { model: ServableModel; entities: Entity[] } {
   const model = asServableModel(artifact);
   let resolved;
   try {
@@ -35,7 +36,7 @@ export function checkModelSchema(
     }
   }
   try {
-    return { model, entity: singleEntityOf(resolved) };
+    return { model, entities: joinKeysOf(resolved) };
   } catch (error) {
     throw mismatch((error as Error).message, 'inputs');
   }
