@@ -11,13 +11,15 @@ export type ServableModel = LogisticModel | OnnxModel;
 
 /**
  * Checks, at load time, that a model can be fed by the registry's features: an artifact of a
- * kind we run, whose inputs are existing numeric features whose entities have distinct join keys.
- * Returns those entities: the model's inputs are their join keys (several for a composite key).
- * A model that fails this is never served (the previous version keeps serving).
+ * kind we run, whose inputs are existing numeric features whose entities have distinct join keys,
+ * the same join keys as the feature service the version was registered with, if any. Returns
+ * those entities: the model's inputs are their join keys (several for a composite key). A model
+ * that fails this is never served (the previous version keeps serving).
  */
 export function checkModelSchema(
   artifact: unknown,
   registry: Registry,
+  featureService?: string | null,
 ): { model: ServableModel; entities: Entity[] } {
   const model = asServableModel(artifact);
   let resolved;
@@ -35,10 +37,32 @@ export function checkModelSchema(
         );
     }
   }
+  let entities;
   try {
-    return { model, entities: joinKeysOf(resolved) };
+    entities = joinKeysOf(resolved);
   } catch (error) {
     throw mismatch((error as Error).message, 'inputs');
+  }
+  if (featureService != null) checkServiceKeys(registry, featureService, entities);
+  return { model, entities };
+}
+
+/** A version registered for a feature service is sent that service's keys: the model needs them all. */
+function checkServiceKeys(registry: Registry, featureService: string, entities: Entity[]): void {
+  let needed: string[];
+  try {
+    needed = joinKeysOf(resolveFeatures(registry, { feature_service: featureService })).map(
+      (entity) => entity.join_key,
+    );
+  } catch (error) {
+    throw mismatch((error as Error).message, 'feature_service');
+  }
+  const keys = entities.map((entity) => entity.join_key);
+  if (keys.length !== needed.length || needed.some((key) => !keys.includes(key))) {
+    throw mismatch(
+      `its inputs need the keys ${keys.join(', ')}; feature service ${featureService} needs ${needed.join(', ')}`,
+      'feature_service',
+    );
   }
 }
 

@@ -85,6 +85,7 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
     const { model, entities } = checkModelSchema(
       await options.models.readArtifact(stored),
       options.registry(),
+      stored.feature_service,
     );
     const run = await createModelRunner(model);
     const entry: LoadedModel = { name, version, model, run, entities, metadata: stored.metadata };

@@ -161,7 +161,11 @@ describe('a model over a composite join key (fraud_signals: user_id and merchant
 
     expect((await post('/v1/models', { name: 'fraud' })).statusCode).toBe(201);
     const version = (
-      await post('/v1/models/fraud/versions', { artifact: model, training_set_id: set.id })
+      await post('/v1/models/fraud/versions', {
+        artifact: model,
+        feature_service: 'fraud_signals',
+        training_set_id: set.id,
+      })
     ).json<ModelVersion>();
     expect(version).toMatchObject({ version: 1, training_set_id: set.id });
     expect((await moveAlias(1)).statusCode).toBe(200);
@@ -280,7 +284,7 @@ describe('a model over a composite join key (fraud_signals: user_id and merchant
     });
   });
 
-  it('refuses at load a version whose inputs do not match the registry; version 1 keeps serving', async () => {
+  it('refuses at load a version whose inputs do not match the registry or its feature service; version 1 keeps serving', async () => {
     const wrong = (
       await post('/v1/models/fraud/versions', {
         artifact: { ...model, inputs: [...FRAUD_SIGNALS.slice(0, 2), 'user_merchant_stats:nope'] },
@@ -289,6 +293,25 @@ describe('a model over a composite join key (fraud_signals: user_id and merchant
     const refused = await moveAlias(wrong.version);
     expect(refused.statusCode).toBe(409);
     expect(refused.json()).toMatchObject({ code: 'model.schema_mismatch', field: 'inputs' });
+    const userOnly = {
+      ...model,
+      inputs: [FRAUD_SIGNALS[0]!],
+      weights: [1],
+      means: [0],
+      scales: [1],
+    };
+    const keysShort = (
+      await post('/v1/models/fraud/versions', {
+        artifact: userOnly,
+        feature_service: 'fraud_signals',
+      })
+    ).json<ModelVersion>();
+    const refusedKeys = await moveAlias(keysShort.version);
+    expect(refusedKeys.statusCode).toBe(409);
+    expect(refusedKeys.json()).toMatchObject({
+      code: 'model.schema_mismatch',
+      field: 'feature_service',
+    });
     const still = await infer(keyInputs([9], ['m2']));
     expect(still.json<InferResponse>()).toMatchObject({ model_version: '1' });
     expect(still.json<InferResponse>().outputs[0]!.data).toEqual(await expected([9], ['m2']));

@@ -222,6 +222,22 @@ describe('models and composite keys', () => {
     ).toEqual(['user']);
   });
 
+  it('refuses at load a model registered for a feature service whose join keys it does not need', () => {
+    expect(checkModelSchema(artifact, fraud, 'fraud_signals').entities).toHaveLength(2);
+    const userOnly = { ...artifact, inputs: ['user_stats:account_age_days'], weights: [1] };
+    expect(() =>
+      checkModelSchema({ ...userOnly, means: [0], scales: [1] }, fraud, 'fraud_signals'),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'model.schema_mismatch',
+        details: expect.objectContaining({ field: 'feature_service' }) as unknown,
+      }),
+    );
+    expect(() => checkModelSchema(artifact, fraud, 'nope')).toThrow(
+      expect.objectContaining({ code: 'model.schema_mismatch' }),
+    );
+  });
+
   it('refuses at load a model whose entities share a join key name', () => {
     const registry = registryOf({
       entities: [...FRAUD.entities!, { name: 'buyer', join_key: 'user_id', value_type: 'string' }],
