@@ -52,7 +52,8 @@ export function keysOfInputs(model: LoadedModel, inputs: V2Tensor[]): KeyColumns
     const matching = inputs.filter((input) => input.name === name);
     const input = matching[0];
     if (input === undefined || matching.length > 1) {
-      throw inputError('inference.inputs', name, '', `send each of ${names} exactly once`);
+      const problem = input === undefined ? 'is missing' : 'is sent twice';
+      throw inputError('inference.inputs', name, '', `${name} ${problem}; send each of ${names}`);
     }
     if (input.datatype !== datatype) {
       throw inputError(
