@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { defineChapter } from '@scale-models/tests/tour';
 import type { TourContext } from '@scale-models/tests/tour';
 import { trainFromRows } from '../src/domain/train-from-rows.ts';
+import { accountAgeOf, fraudPairs } from '../test/support/fraud-history.ts';
 
 const PORT = 7100;
 const API_KEY = 'tour-feature-store-key';
@@ -58,13 +59,6 @@ let trainingSetId = '';
 let modelVersion = 0;
 let trained: Awaited<ReturnType<typeof trainFromRows>> | undefined;
 let trainingRows: Record<string, unknown>[] = [];
-
-/** A (user, merchant) history for the fraud model: a payment is fraud by a linear rule. */
-const ageOf = (user: number) => (user * 37) % 1000;
-const txnCountOf = (user: number, m: number) => (user * 7 + m * 3) % 20;
-const amountOf = (user: number, m: number) => ((user * 13 + m * 29) % 100) * 1.5;
-const isFraud = (user: number, m: number) =>
-  amountOf(user, m) / 150 - txnCountOf(user, m) / 20 - ageOf(user) / 1000 > -0.3 ? 1 : 0;
 
 /** A training set's rows, as the store streams them (NDJSON). */
 async function trainingSetRows(
@@ -408,32 +402,24 @@ export default defineChapter({
           FRAUD_USERS.map((user) => ({
             user_id: user,
             event_timestamp: at(2 * DAY),
-            account_age_days: ageOf(user),
+            account_age_days: accountAgeOf(user),
           })),
         );
-        const pairs = FRAUD_USERS.flatMap((user) =>
-          FRAUD_MERCHANTS.map((merchant, m) => ({ user, merchant, m })),
-        );
+        const pairs = fraudPairs(FRAUD_USERS, FRAUD_MERCHANTS);
         await push(
           'user_merchant_stats',
-          pairs.map(({ user, merchant, m }) => ({
-            user_id: user,
-            merchant_id: merchant,
-            event_timestamp: at(2 * DAY),
-            txn_count: txnCountOf(user, m),
-            amount_sum: amountOf(user, m),
-          })),
+          pairs.map(({ fraud: _label, ...stats }) => ({ ...stats, event_timestamp: at(2 * DAY) })),
         );
         // Labelled a day after the stats: each row joins the stats as they were then.
         const set = await call<{ id: string; row_count: number }>(
           context,
           'POST',
           '/v1/training-sets?feature_service=fraud_signals',
-          pairs.map(({ user, merchant, m }) => ({
-            user_id: user,
-            merchant_id: merchant,
+          pairs.map(({ user_id, merchant_id, fraud }) => ({
+            user_id,
+            merchant_id,
             event_timestamp: at(DAY),
-            fraud: isFraud(user, m),
+            fraud,
           })),
         );
         const fraud = await trainFromRows(

@@ -7,6 +7,7 @@ import { predict } from '../../src/domain/logistic-regression.ts';
 import type { LogisticModel } from '../../src/domain/logistic-regression.ts';
 import { trainFromRows } from '../../src/domain/train-from-rows.ts';
 import { FRAUD, hoursAgo } from '../support/fixtures.ts';
+import { accountAgeOf, fraudPairs } from '../support/fraud-history.ts';
 import { authHeaders, authMetadata, startHarness } from '../support/harness.ts';
 import type { Harness } from '../support/harness.ts';
 import type {
@@ -21,14 +22,7 @@ import type {
 const FRAUD_SIGNALS = FRAUD.feature_services!.find((s) => s.name === 'fraud_signals')!.features;
 const USERS = Array.from({ length: 40 }, (_, i) => i + 1);
 const MERCHANTS = ['m0', 'm1', 'm2', 'm3', 'm4'];
-const PAIRS = USERS.flatMap((user) => MERCHANTS.map((merchant, m) => ({ user, merchant, m })));
-
-/** A pair's features, and whether its payment was fraud: a linear rule, so a logistic fits. */
-const ageOf = (user: number) => (user * 37) % 1000;
-const txnCountOf = (user: number, m: number) => (user * 7 + m * 3) % 20;
-const amountOf = (user: number, m: number) => ((user * 13 + m * 29) % 100) * 1.5;
-const isFraud = (user: number, m: number) =>
-  amountOf(user, m) / 150 - txnCountOf(user, m) / 20 - ageOf(user) / 1000 > -0.3 ? 1 : 0;
+const PAIRS = fraudPairs(USERS, MERCHANTS);
 
 interface GrpcInput {
   name: string;
@@ -53,18 +47,12 @@ describe('a model over a composite join key (fraud_signals: user_id and merchant
       USERS.map((user) => ({
         user_id: user,
         event_timestamp: hoursAgo(2),
-        account_age_days: ageOf(user),
+        account_age_days: accountAgeOf(user),
       })),
     );
     await post(
       '/v1/feature-views/user_merchant_stats/rows',
-      PAIRS.map(({ user, merchant, m }) => ({
-        user_id: user,
-        merchant_id: merchant,
-        event_timestamp: hoursAgo(2),
-        txn_count: txnCountOf(user, m),
-        amount_sum: amountOf(user, m),
-      })),
+      PAIRS.map(({ fraud: _label, ...stats }) => ({ ...stats, event_timestamp: hoursAgo(2) })),
     );
     await post('/v1/materialize', { mode: 'full' });
     grpc = createGrpcServer({ services: grpcServices(h.store) });
@@ -135,11 +123,11 @@ describe('a model over a composite join key (fraud_signals: user_id and merchant
     });
 
   it('trains on a point-in-time training set of fraud_signals and serves it by both keys over REST', async () => {
-    const entityRows = PAIRS.map(({ user, merchant, m }) => ({
-      user_id: user,
-      merchant_id: merchant,
+    const entityRows = PAIRS.map(({ user_id, merchant_id, fraud }) => ({
+      user_id,
+      merchant_id,
       event_timestamp: hoursAgo(1),
-      label: isFraud(user, m),
+      label: fraud,
     }));
     const set = (
       await post('/v1/training-sets?feature_service=fraud_signals', entityRows)
@@ -206,17 +194,19 @@ describe('a model over a composite join key (fraud_signals: user_id and merchant
   });
 
   it('merges concurrent requests into batches and answers each with its own rows', async () => {
-    const requests = PAIRS.slice(0, 60).map(({ user, merchant }, i) =>
+    const requests = PAIRS.slice(0, 60).map(({ user_id, merchant_id }, i) =>
       i % 2 === 0
-        ? infer(keyInputs([user], [merchant])).then((r) => r.json<InferResponse>().outputs[0]!.data)
-        : grpcInfer(grpcKeyInputs([user], [merchant])).then(
+        ? infer(keyInputs([user_id], [merchant_id])).then(
+            (r) => r.json<InferResponse>().outputs[0]!.data,
+          )
+        : grpcInfer(grpcKeyInputs([user_id], [merchant_id])).then(
             (a) => a.outputs[0]!.contents.fp64_contents,
           ),
     );
     const answers = await Promise.all(requests);
     const all = await expected(
-      PAIRS.slice(0, 60).map((p) => p.user),
-      PAIRS.slice(0, 60).map((p) => p.merchant),
+      PAIRS.slice(0, 60).map((p) => p.user_id),
+      PAIRS.slice(0, 60).map((p) => p.merchant_id),
     );
     expect(answers).toEqual(all.map((p) => [p]));
     const serving = (
