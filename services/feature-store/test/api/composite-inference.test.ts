@@ -217,8 +217,8 @@ describe('a model over a composite join key (fraud_signals: user_id and merchant
   });
 
   it.each([
-    ['a missing key input', [keyInputs([1], ['m1'])[0]!], 'inference.inputs', 'merchant_id'],
-    ['unequal shapes', keyInputs([1, 2], ['m1']), 'inference.shape', 'merchant_id'],
+    ['a missing key input', [keyInputs([1], ['m1'])[0]!], 'inference.inputs', 'inputs.merchant_id'],
+    ['unequal shapes', keyInputs([1, 2], ['m1']), 'inference.shape', 'inputs.merchant_id.shape'],
     [
       'a wrong datatype',
       [
@@ -226,7 +226,7 @@ describe('a model over a composite join key (fraud_signals: user_id and merchant
         { name: 'merchant_id', datatype: 'INT64', shape: [1], data: [1] },
       ],
       'inference.datatype',
-      'merchant_id',
+      'inputs.merchant_id.datatype',
     ],
     [
       'an unknown input name',
@@ -235,13 +235,13 @@ describe('a model over a composite join key (fraud_signals: user_id and merchant
         { name: 'device_id', datatype: 'BYTES', shape: [1], data: ['d'] },
       ],
       'inference.unknown_input',
-      'device_id',
+      'inputs.device_id',
     ],
-  ])('answers %s with 400 and a code naming the input', async (_name, inputs, code, input) => {
+  ])('answers %s with 400 and a code naming the input', async (_name, inputs, code, field) => {
     const response = await infer(inputs);
     expect(response.statusCode).toBe(400);
-    expect(response.json<Problem>().code).toBe(code);
-    expect(response.json<{ error: string }>().error).toContain(input);
+    expect(response.json<Problem>()).toMatchObject({ code, field });
+    expect(response.json<{ error: string }>().error).toContain(field.split('.')[1]);
   });
 
   it('answers bad inputs over gRPC with INVALID_ARGUMENT and the same codes', async () => {
