@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { defineChapter } from '@scale-models/tests/tour';
 import type { TourContext } from '@scale-models/tests/tour';
 import { trainFromRows } from '../src/domain/train-from-rows.ts';
+import { accountAgeOf, fraudPairs } from '../test/support/fraud-history.ts';
 
 const PORT = 7100;
 const API_KEY = 'tour-feature-store-key';
@@ -11,6 +12,13 @@ const DAY = 86_400_000;
 const ARTIFACTS = resolve(import.meta.dirname, '../../../.infra/feature-store/artifacts');
 const EXAMPLE_REGISTRY = resolve(import.meta.dirname, '../examples/registry.yaml');
 const INPUTS = ['driver_stats:conv_rate', 'driver_stats:acc_rate', 'driver_stats:avg_daily_trips'];
+const FRAUD_SIGNALS = [
+  'user_stats:account_age_days',
+  'user_merchant_stats:txn_count',
+  'user_merchant_stats:amount_sum',
+];
+const FRAUD_USERS = Array.from({ length: 60 }, (_, i) => 200 + i);
+const FRAUD_MERCHANTS = ['m0', 'm1', 'm2', 'm3'];
 
 // The miniature's own database on the tour's PostgreSQL server (created at first start).
 const pgUrl = new URL(process.env.PG_URL ?? 'postgres://scale:scale@127.0.0.1:5432/scale');
@@ -51,6 +59,21 @@ let trainingSetId = '';
 let modelVersion = 0;
 let trained: Awaited<ReturnType<typeof trainFromRows>> | undefined;
 let trainingRows: Record<string, unknown>[] = [];
+
+/** A training set's rows, as the store streams them (NDJSON). */
+async function trainingSetRows(
+  context: TourContext,
+  id: string,
+): Promise<Record<string, unknown>[]> {
+  const response = await fetch(`${context.url('server')}/v1/training-sets/${id}/rows`, {
+    headers: { accept: 'application/x-ndjson', 'x-api-key': API_KEY },
+  });
+  if (!response.ok) throw new Error(`training set rows: ${response.status}`);
+  return (await response.text())
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
 
 async function call<T>(
   context: TourContext,
@@ -193,15 +216,7 @@ export default defineChapter({
     {
       title: 'train a logistic regression in TypeScript on the streamed training set',
       run: async (context) => {
-        const response = await fetch(
-          `${context.url('server')}/v1/training-sets/${trainingSetId}/rows`,
-          { headers: { accept: 'application/x-ndjson', 'x-api-key': API_KEY } },
-        );
-        if (!response.ok) throw new Error(`training set rows: ${response.status}`);
-        const rows = (await response.text())
-          .trim()
-          .split('\n')
-          .map((line) => JSON.parse(line) as Record<string, unknown>);
+        const rows = await trainingSetRows(context, trainingSetId);
         trainingRows = rows;
         trained = await trainFromRows(rows, INPUTS, 'completed');
         return `${trained.metrics.train_rows} rows; holdout accuracy ${(trained.metrics.holdout_accuracy * 100).toFixed(1)} %`;
@@ -373,6 +388,95 @@ export default defineChapter({
         const problem = (await response.json()) as { code: string; field: string };
         if (response.status !== 400) throw new Error(`expected 400, got ${response.status}`);
         return `${response.status} ${problem.code}, field ${problem.field}`;
+      },
+    },
+    {
+      title:
+        'train a fraud model on fraud_signals: a point-in-time training set keyed by (user_id, merchant_id)',
+      run: async (context) => {
+        const at = (ms: number) => new Date(Date.now() - ms).toISOString();
+        const push = (feature_view: string, rows: object[]) =>
+          call(context, 'POST', '/v1/push', { feature_view, rows });
+        await push(
+          'user_stats',
+          FRAUD_USERS.map((user) => ({
+            user_id: user,
+            event_timestamp: at(2 * DAY),
+            account_age_days: accountAgeOf(user),
+          })),
+        );
+        const pairs = fraudPairs(FRAUD_USERS, FRAUD_MERCHANTS);
+        await push(
+          'user_merchant_stats',
+          pairs.map(({ fraud: _label, ...stats }) => ({ ...stats, event_timestamp: at(2 * DAY) })),
+        );
+        // Labelled a day after the stats: each row joins the stats as they were then.
+        const set = await call<{ id: string; row_count: number }>(
+          context,
+          'POST',
+          '/v1/training-sets?feature_service=fraud_signals',
+          pairs.map(({ user_id, merchant_id, fraud }) => ({
+            user_id,
+            merchant_id,
+            event_timestamp: at(DAY),
+            fraud,
+          })),
+        );
+        const fraud = await trainFromRows(
+          await trainingSetRows(context, set.id),
+          FRAUD_SIGNALS,
+          'fraud',
+        );
+        await call(context, 'POST', '/v1/models', { name: 'fraud', description: 'is it fraud?' });
+        const { version } = await call<{ version: number }>(
+          context,
+          'POST',
+          '/v1/models/fraud/versions',
+          { artifact: fraud.model, feature_service: 'fraud_signals', training_set_id: set.id },
+        );
+        await call(context, 'PUT', '/v1/models/fraud/aliases/champion', { version });
+        return `${set.row_count} (user, merchant) rows; holdout accuracy ${(fraud.metrics.holdout_accuracy * 100).toFixed(1)} %; fraud v${version} is champion`;
+      },
+    },
+    {
+      title: 'score payments by (user_id, merchant_id): one KServe V2 input per join key',
+      run: async (context) => {
+        const { inputs } = await call<{ inputs: { name: string; datatype: string }[] }>(
+          context,
+          'GET',
+          '/v2/models/fraud',
+        );
+        const merchants = ['m1', 'm2', 'm3'];
+        const answer = await call<{ outputs: { data: number[] }[] }>(
+          context,
+          'POST',
+          '/v2/models/fraud/infer',
+          {
+            inputs: [
+              { name: 'user_id', datatype: 'INT64', shape: [3], data: [101, 101, 101] },
+              { name: 'merchant_id', datatype: 'BYTES', shape: [3], data: merchants },
+            ],
+          },
+        );
+        const scores = merchants
+          .map((merchant, row) => `(101, ${merchant}) ${answer.outputs[0]!.data[row]!.toFixed(3)}`)
+          .join(', ');
+        return `inputs ${inputs.map((i) => `${i.name} ${i.datatype}`).join(', ')}; p(fraud): ${scores}`;
+      },
+    },
+    {
+      title: 'infer with user_id alone: refused, naming the missing input',
+      run: async (context) => {
+        const response = await fetch(`${context.url('server')}/v2/models/fraud/infer`, {
+          method: 'POST',
+          headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            inputs: [{ name: 'user_id', datatype: 'INT64', shape: [1], data: [101] }],
+          }),
+        });
+        const error = (await response.json()) as { code: string; error: string };
+        if (response.status !== 400) throw new Error(`expected 400, got ${response.status}`);
+        return `${response.status} ${error.code}: ${error.error}`;
       },
     },
   ],

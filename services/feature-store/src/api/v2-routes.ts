@@ -39,7 +39,10 @@ const InferResponse = Type.Object({
 const Model = Type.Object({ name: Type.String() });
 const ModelVersion = Type.Object({ name: Type.String(), version: Type.Integer({ minimum: 1 }) });
 
-/** KServe V2 Open Inference Protocol, REST. Errors in the protocol's own `{ "error": … }` form. */
+/**
+ * KServe V2 Open Inference Protocol, REST. Errors in the protocol's own `{ "error": … }` form,
+ * with our stable `code` (and the `field` at fault, when known) beside it.
+ */
 export function v2Routes(deps: AppDeps): RoutePlugin {
   return (app) => {
     app.setErrorHandler((error, request, reply) => {
@@ -47,9 +50,12 @@ export function v2Routes(deps: AppDeps): RoutePlugin {
       const validation = (error as { validation?: unknown }).validation !== undefined;
       const status = service !== undefined ? statusOf(service.kind).http : validation ? 400 : 500;
       if (status === 500) request.log.error({ err: error }, 'inference request failed');
+      const field = service?.details?.field;
       return reply.code(status).send({
         error: status === 500 ? 'internal error' : (error as Error).message,
         code: service?.code ?? (validation ? 'request.invalid' : 'internal'),
+        // Beside the protocol's `error`: which input was wrong, e.g. `inputs.merchant_id.shape`.
+        ...(typeof field === 'string' ? { field } : {}),
       });
     });
 

@@ -2,7 +2,7 @@ import { InputError } from '@scale-models/errors';
 import type { LogisticModel } from './logistic-regression.ts';
 import type { OnnxModel } from './mlp-onnx.ts';
 import type { Entity, Registry } from './registry-spec.ts';
-import { resolveFeatures, singleEntityOf } from './resolve-features.ts';
+import { joinKeysOf, resolveFeatures } from './resolve-features.ts';
 
 const NUMERIC = new Set(['int64', 'float64', 'bool']);
 
@@ -11,13 +11,16 @@ export type ServableModel = LogisticModel | OnnxModel;
 
 /**
  * Checks, at load time, that a model can be fed by the registry's features: an artifact of a
- * kind we run, whose inputs are existing numeric features of one entity. Returns that entity.
- * A model that fails this is never served (the previous version keeps serving).
+ * kind we run, whose inputs are existing numeric features whose entities have distinct join keys,
+ * the same join keys as the feature service the version was registered with, if any. Returns
+ * those entities: the model's inputs are their join keys (several for a composite key). A model
+ * that fails this is never served (the previous version keeps serving).
  */
 export function checkModelSchema(
   artifact: unknown,
   registry: Registry,
-): { model: ServableModel; entity: Entity } {
+  featureService?: string | null,
+): { model: ServableModel; entities: Entity[] } {
   const model = asServableModel(artifact);
   let resolved;
   try {
@@ -34,10 +37,32 @@ export function checkModelSchema(
         );
     }
   }
+  let entities;
   try {
-    return { model, entity: singleEntityOf(resolved) };
+    entities = joinKeysOf(resolved);
   } catch (error) {
     throw mismatch((error as Error).message, 'inputs');
+  }
+  if (featureService != null) checkServiceKeys(registry, featureService, entities);
+  return { model, entities };
+}
+
+/** A version registered for a feature service is sent that service's keys: the model needs them all. */
+function checkServiceKeys(registry: Registry, featureService: string, entities: Entity[]): void {
+  let needed: string[];
+  try {
+    needed = joinKeysOf(resolveFeatures(registry, { feature_service: featureService })).map(
+      (entity) => entity.join_key,
+    );
+  } catch (error) {
+    throw mismatch((error as Error).message, 'feature_service');
+  }
+  const keys = entities.map((entity) => entity.join_key);
+  if (keys.length !== needed.length || needed.some((key) => !keys.includes(key))) {
+    throw mismatch(
+      `its inputs need the keys ${keys.join(', ')}; feature service ${featureService} needs ${needed.join(', ')}`,
+      'feature_service',
+    );
   }
 }
 

@@ -108,18 +108,3 @@ export function joinKeysOf(resolved: ResolvedFeatures): Entity[] {
   }
   return [...byJoinKey.values()];
 }
-
-/** The one entity of a selection: a model takes one entity key as its input. */
-export function singleEntityOf(resolved: ResolvedFeatures): Entity {
-  const entities = joinKeysOf(resolved);
-  if (entities.length !== 1) {
-    throw new InputError(
-      'feature.several_entities',
-      `the features span entities ${entities.map((e) => e.name).join(', ')}; a model takes one entity`,
-      {
-        details: { field: 'features' },
-      },
-    );
-  }
-  return entities[0]!;
-}

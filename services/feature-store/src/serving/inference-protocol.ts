@@ -1,4 +1,5 @@
 import { InputError } from '@scale-models/errors';
+import type { Entity } from '../domain/registry-spec.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import type { ModelServer, Prediction } from './model-server.ts';
 
@@ -10,56 +11,73 @@ export interface V2Tensor<Data = unknown> {
   data: Data[];
 }
 
+/** Join key → the request's raw keys, one per entity row. */
+export type KeyColumns = Record<string, unknown[]>;
+
 export const OUTPUT_NAME = 'probability';
 export const PLATFORM = 'feature-store_logistic-regression';
 
-/** The one input a model takes: its entity's join key, INT64 or BYTES (string keys). */
-function inputOf(model: LoadedModel): { name: string; datatype: string } {
-  return {
-    name: model.entity.join_key,
-    datatype: model.entity.value_type === 'int64' ? 'INT64' : 'BYTES',
-  };
+/**
+ * The inputs a model takes: one per join key its features need, INT64 or BYTES (string keys).
+ * A model over a composite key, e.g. (user_id, merchant_id), takes both.
+ */
+function inputsOf(model: LoadedModel): { name: string; datatype: string }[] {
+  return model.entities.map(inputOfEntity);
+}
+
+function inputOfEntity(entity: Entity): { name: string; datatype: string } {
+  return { name: entity.join_key, datatype: entity.value_type === 'int64' ? 'INT64' : 'BYTES' };
 }
 
 /**
- * The entity keys of an infer request. The model's features are fetched online by these keys,
- * so the request names entities, not feature values.
+ * The entity keys of an infer request, by join key. The model's features are fetched online by
+ * these keys, so the request names entities, not feature values: one 1-D tensor per join key,
+ * all of one length (row i of each is one entity row).
  */
-export function keysOfInputs(model: LoadedModel, inputs: V2Tensor[]): unknown[] {
-  const expected = inputOf(model);
-  const unknown = inputs.find((input) => input.name !== expected.name);
+export function keysOfInputs(model: LoadedModel, inputs: V2Tensor[]): KeyColumns {
+  const expected = inputsOf(model);
+  const names = expected.map((input) => input.name).join(', ');
+  const unknown = inputs.find((input) => !expected.some((e) => e.name === input.name));
   if (unknown !== undefined) {
-    throw new InputError(
+    throw inputError(
       'inference.unknown_input',
-      `model ${model.name} takes one input, ${expected.name}; got ${unknown.name}`,
-      {
-        details: { field: `inputs.${unknown.name}` },
-      },
+      unknown.name,
+      '',
+      `model ${model.name} takes ${names}; got ${unknown.name}`,
     );
   }
-  const input = inputs[0];
-  if (input === undefined || inputs.length > 1) {
-    throw new InputError('inference.inputs', `send exactly one input, ${expected.name}`, {
-      details: { field: 'inputs' },
-    });
+  const columns: KeyColumns = {};
+  let rows: number | undefined;
+  for (const { name, datatype } of expected) {
+    const matching = inputs.filter((input) => input.name === name);
+    const input = matching[0];
+    if (input === undefined || matching.length > 1) {
+      const problem = input === undefined ? 'is missing' : 'is sent twice';
+      throw inputError('inference.inputs', name, '', `${name} ${problem}; send each of ${names}`);
+    }
+    if (input.datatype !== datatype) {
+      throw inputError(
+        'inference.datatype',
+        name,
+        '.datatype',
+        `${name} must be ${datatype}, got ${input.datatype}`,
+      );
+    }
+    rows ??= input.data.length;
+    if (
+      input.shape.length !== 1 ||
+      input.shape[0] !== input.data.length ||
+      input.data.length !== rows
+    ) {
+      throw inputError('inference.shape', name, '.shape', `${name} must have shape [${rows}]`);
+    }
+    columns[name] = input.data;
   }
-  if (input.datatype !== expected.datatype) {
-    throw new InputError(
-      'inference.datatype',
-      `${expected.name} must be ${expected.datatype}, got ${input.datatype}`,
-      {
-        details: { field: `inputs.${expected.name}.datatype` },
-      },
-    );
-  }
-  if (input.shape.length !== 1 || input.shape[0] !== input.data.length) {
-    throw new InputError(
-      'inference.shape',
-      `${expected.name} must have shape [${input.data.length}]`,
-      { details: { field: `inputs.${expected.name}.shape` } },
-    );
-  }
-  return input.data;
+  return columns;
+}
+
+function inputError(code: string, input: string, part: string, message: string): InputError {
+  return new InputError(code, message, { details: { field: `inputs.${input}${part}` } });
 }
 
 export function outputsOf(prediction: Prediction): V2Tensor<number>[] {
@@ -79,7 +97,7 @@ export async function metadataOf(server: ModelServer, name: string, version?: nu
     name,
     versions: server.loadedVersions(name).map(String),
     platform: PLATFORM,
-    inputs: [{ ...inputOf(model), shape: [-1] }],
+    inputs: inputsOf(model).map((input) => ({ ...input, shape: [-1] })),
     outputs: [{ name: OUTPUT_NAME, datatype: 'FP64', shape: [-1] }],
   };
 }

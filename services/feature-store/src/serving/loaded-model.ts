@@ -9,6 +9,7 @@ export interface LoadedModel {
   model: ServableModel;
   /** Runs one batch (one `session.run` for an ONNX model). */
   run: ModelRunner;
-  entity: Entity;
+  /** The entities whose join keys the model's features need: one V2 input each. */
+  entities: Entity[];
   metadata: Record<string, unknown>;
 }

@@ -5,6 +5,7 @@ import { createBatcher } from '../domain/dynamic-batcher.ts';
 import type { BatcherStats, DynamicBatcher } from '../domain/dynamic-batcher.ts';
 import { checkModelSchema } from '../domain/model-schema.ts';
 import type { Registry } from '../domain/registry-spec.ts';
+import type { KeyColumns } from './inference-protocol.ts';
 import type { GetOnlineFeatures } from './online-features.ts';
 import { createDriftMonitor } from './drift-monitor.ts';
 import type { DriftReport } from './drift-monitor.ts';
@@ -37,8 +38,11 @@ export interface ModelServerOptions {
 }
 
 export interface ModelServer {
-  /** Predicts for entity keys with the model behind `champion`, or an explicit version. */
-  infer(name: string, version: number | undefined, keys: unknown[]): Promise<Prediction>;
+  /**
+   * Predicts for entity rows (join key → raw keys, one column per join key the model needs) with
+   * the model behind `champion`, or an explicit version.
+   */
+  infer(name: string, version: number | undefined, columns: KeyColumns): Promise<Prediction>;
   /** Loads (checking the schema) before moving the alias: a refused model never serves. */
   moveAlias(name: string, alias: string, version: number): Promise<void>;
   /** Picks up alias moves made elsewhere; a version that fails to load is skipped, logged. */
@@ -51,8 +55,13 @@ export interface ModelServer {
   drift(name: string): DriftReport;
 }
 
+/** Join key → canonical entity keys, one per entity row. */
+type EntityColumns = Record<string, string[]>;
+
+/** One request's entity rows: `rows` long columns, one per join key of the model. */
 interface BatchItem {
-  keys: string[];
+  columns: EntityColumns;
+  rows: number;
 }
 
 /**
@@ -73,12 +82,13 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
     const cached = loaded.get(`${name}/${version}`);
     if (cached !== undefined) return cached;
     const stored = await options.models.getVersion(name, version);
-    const { model, entity } = checkModelSchema(
+    const { model, entities } = checkModelSchema(
       await options.models.readArtifact(stored),
       options.registry(),
+      stored.feature_service,
     );
     const run = await createModelRunner(model);
-    const entry: LoadedModel = { name, version, model, run, entity, metadata: stored.metadata };
+    const entry: LoadedModel = { name, version, model, run, entities, metadata: stored.metadata };
     loaded.set(`${name}/${version}`, entry);
     return entry;
   };
@@ -103,26 +113,28 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
     items: BatchItem[],
   ): Promise<Prediction[]> => {
     const champion = await served(name, version);
-    const keys = items.flatMap((item) => item.keys);
-    const inputs = await featureMatrix(champion, keys);
+    const columns = mergedColumns(items);
+    const inputs = await featureMatrix(champion, columns);
     const probabilities = await champion.run(inputs);
     drift.record(champion, inputs);
-    if (version === undefined) shadowCall(name, champion, keys, inputs, probabilities);
+    if (version === undefined) shadowCall(name, champion, columns, inputs, probabilities);
     let at = 0;
     return items.map((item) => {
-      const slice = probabilities.slice(at, (at += item.keys.length));
+      const slice = probabilities.slice(at, (at += item.rows));
       return { model: name, version: champion.version, probabilities: slice };
     });
   };
 
   const featureMatrix = async (
     model: LoadedModel,
-    keys: string[],
+    columns: EntityColumns,
   ): Promise<(number | null)[][]> => {
-    const { values } = await options.features(
-      { features: model.model.inputs },
-      { [model.entity.join_key]: keys },
+    // Only the model's own join keys: a challenger may need fewer than the champion was sent
+    // (one needing a key it was not sent fails with entity.missing_key).
+    const entities = Object.fromEntries(
+      Object.entries(columns).filter(([key]) => model.entities.some((e) => e.join_key === key)),
     );
+    const { values } = await options.features({ features: model.model.inputs }, entities);
     return values.map((row) =>
       row.map((v) => (v.status === 'PRESENT' && v.value !== null ? Number(v.value) : null)),
     );
@@ -132,7 +144,7 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
   const shadowCall = (
     name: string,
     champion: LoadedModel,
-    keys: string[],
+    columns: EntityColumns,
     inputs: (number | null)[][],
     answered: number[],
   ): void => {
@@ -142,7 +154,7 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
       void (async () => {
         const challenger = await load(name, challengerVersion);
         const sameInputs = challenger.model.inputs.join() === champion.model.inputs.join();
-        const challengerInputs = sameInputs ? inputs : await featureMatrix(challenger, keys);
+        const challengerInputs = sameInputs ? inputs : await featureMatrix(challenger, columns);
         shadow.record(name, challenger.version, answered, await challenger.run(challengerInputs));
       })().catch((error: unknown) =>
         onError(`shadow call to ${name} v${challengerVersion} failed`, error),
@@ -173,16 +185,22 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
   };
 
   return {
-    async infer(name, version, rawKeys) {
+    async infer(name, version, rawColumns) {
       const model = await served(name, version);
-      if (rawKeys.length === 0)
+      const rows = Object.values(rawColumns)[0]?.length ?? 0;
+      if (rows === 0)
         throw new InputError('inference.empty', 'send at least one entity key', {
           details: { field: 'inputs' },
         });
-      const keys = rawKeys.map((raw, i) =>
-        entityKeyOf(model.entity.value_type, raw, `inputs.${model.entity.join_key}[${i}]`),
+      const columns = Object.fromEntries(
+        model.entities.map(({ join_key, value_type }) => [
+          join_key,
+          (rawColumns[join_key] ?? []).map((raw, i) =>
+            entityKeyOf(value_type, raw, `inputs.${join_key}[${i}]`),
+          ),
+        ]),
       );
-      return batcherOf(name, version).submit({ keys });
+      return batcherOf(name, version).submit({ columns, rows });
     },
     async moveAlias(name, alias, version) {
       try {
@@ -222,4 +240,15 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
     shadowStats: (name) => shadow.stats(name),
     drift: (name) => drift.report(name),
   };
+}
+
+/** A batch's entity rows as one set of columns: each request's rows, in request order. */
+function mergedColumns(items: BatchItem[]): EntityColumns {
+  const merged: EntityColumns = {};
+  for (const item of items) {
+    for (const [joinKey, keys] of Object.entries(item.columns)) {
+      (merged[joinKey] ??= []).push(...keys);
+    }
+  }
+  return merged;
 }

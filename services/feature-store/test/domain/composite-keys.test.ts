@@ -202,20 +202,60 @@ describe('planOnlineRead with composite keys', () => {
 });
 
 describe('models and composite keys', () => {
-  it('refuses at load a model whose inputs need two entity keys', () => {
-    const artifact = {
-      kind: 'logistic-regression',
-      inputs: ['user_merchant_stats:txn_count'],
-      weights: [1],
-      means: [0],
-      scales: [1],
-      bias: 0,
-    };
-    expect(() => checkModelSchema(artifact, fraud)).toThrow(
+  const artifact = {
+    kind: 'logistic-regression',
+    inputs: ['user_stats:account_age_days', 'user_merchant_stats:txn_count'],
+    weights: [1, 1],
+    means: [0, 0],
+    scales: [1, 1],
+    bias: 0,
+  };
+
+  it('loads a model whose inputs need two entity keys, taking one input per join key', () => {
+    expect(checkModelSchema(artifact, fraud).entities.map((e) => e.join_key)).toEqual([
+      'user_id',
+      'merchant_id',
+    ]);
+    const single = { ...artifact, inputs: ['user_stats:account_age_days'], weights: [1] };
+    expect(
+      checkModelSchema({ ...single, means: [0], scales: [1] }, fraud).entities.map((e) => e.name),
+    ).toEqual(['user']);
+  });
+
+  it('refuses at load a model registered for a feature service whose join keys it does not need', () => {
+    expect(checkModelSchema(artifact, fraud, 'fraud_signals').entities).toHaveLength(2);
+    const userOnly = { ...artifact, inputs: ['user_stats:account_age_days'], weights: [1] };
+    expect(() =>
+      checkModelSchema({ ...userOnly, means: [0], scales: [1] }, fraud, 'fraud_signals'),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'model.schema_mismatch',
+        details: expect.objectContaining({ field: 'feature_service' }) as unknown,
+      }),
+    );
+    expect(() => checkModelSchema(artifact, fraud, 'nope')).toThrow(
       expect.objectContaining({ code: 'model.schema_mismatch' }),
     );
-    expect(
-      checkModelSchema({ ...artifact, inputs: ['user_stats:account_age_days'] }, fraud).entity.name,
-    ).toBe('user');
+  });
+
+  it('refuses at load a model whose entities share a join key name', () => {
+    const registry = registryOf({
+      entities: [...FRAUD.entities!, { name: 'buyer', join_key: 'user_id', value_type: 'string' }],
+      feature_views: [
+        ...FRAUD.feature_views!,
+        { ...pairView, name: 'buyer_stats', entities: ['buyer'] },
+      ],
+    });
+    expect(() =>
+      checkModelSchema(
+        { ...artifact, inputs: ['user_stats:account_age_days', 'buyer_stats:txn_count'] },
+        registry,
+      ),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'model.schema_mismatch',
+        details: expect.objectContaining({ field: 'inputs' }) as unknown,
+      }),
+    );
   });
 });
