@@ -1,7 +1,7 @@
 /**
  * The router's group commit: at most 64 items per statement; an idle batcher waits 2 ms for
- * company. Without the wait, batches at 16 connections were so small that PostgreSQL used
- * about a fifth more CPU per authorization (see the README's benchmarks).
+ * company. Without the wait, batches at 16 connections are smaller, and PostgreSQL used about
+ * a tenth more CPU per authorization on average (within the runs' noise: see the README).
  */
 export const GROUP_COMMIT_DEFAULTS = { maxBatch: 64, maxWaitMs: 2 };
 
