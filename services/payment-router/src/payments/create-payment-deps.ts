@@ -34,7 +34,7 @@ export interface PaymentSetup {
   random?: Random;
   /**
    * Group commit of key claims, begin steps, finish steps and key completions (default 64
-   * per batch, an idle batcher waits 2 ms); maxBatch 1 turns it off.
+   * per batch, no wait); maxBatch 1 turns it off.
    */
   groupCommit?: { maxBatch: number; maxWaitMs: number };
   crashAt?: 'after_psp_approval';
