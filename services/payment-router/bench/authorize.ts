@@ -145,10 +145,13 @@ try {
     `books after the run: totals ${JSON.stringify(trial.totals)}, drifted ${trial.driftedAccounts.length}, unbalanced ${trial.unbalancedTransfers.length}`,
   );
   const pool = new pg.Pool({ connectionString: database.url, max: 1 });
-  const { rows } = await pool.query<{ status: string; count: string }>(
-    'SELECT status, count(*) FROM payments GROUP BY 1 ORDER BY 1',
+  // A payment the fraud step sent to review is authorized with manual capture and stays so.
+  const { rows } = await pool.query<{ status: string; fraud: string; count: string }>(
+    "SELECT status, fraud->>'decision' AS fraud, count(*) FROM payments GROUP BY 1, 2 ORDER BY 1, 2",
   );
-  console.log(`payments: ${rows.map((row) => `${row.status} ${row.count}`).join(', ')}`);
+  console.log(
+    `payments by status and fraud decision: ${rows.map((row) => `${row.status} (${row.fraud}) ${row.count}`).join(', ')}`,
+  );
   await pool.end();
 } finally {
   await router.kill('SIGTERM');

@@ -1,5 +1,6 @@
 import { Type } from '@scale-models/service-kit';
 import type { Static } from '@scale-models/service-kit';
+import { GROUP_COMMIT_DEFAULTS } from './payments/batcher.ts';
 
 const LogLevel = Type.Union(
   ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) =>
@@ -49,13 +50,13 @@ export const RouterConfigSchema = Type.Object({
     description: 'how long a request owns a payment',
   }),
   GROUP_COMMIT_MAX: Type.Integer({
-    default: 64,
+    default: GROUP_COMMIT_DEFAULTS.maxBatch,
     minimum: 1,
     description:
-      'group commit: most finish steps, and most key completions, in one transaction (1: each commits alone)',
+      'group commit: most key claims, begin steps, finish steps or key completions in one statement (1: each commits alone)',
   }),
   GROUP_COMMIT_WAIT_MS: Type.Integer({
-    default: 0,
+    default: GROUP_COMMIT_DEFAULTS.maxWaitMs,
     minimum: 0,
     description: 'group commit: how long an idle batcher waits for company',
   }),

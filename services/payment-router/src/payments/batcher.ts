@@ -1,3 +1,10 @@
+/**
+ * The router's group commit: at most 64 items per statement, and an idle batcher sends at
+ * once. A 2 ms wait for company was measured against it: a tenth less PostgreSQL CPU at 16
+ * connections (within the noise), none at 32, 4 to 10 % fewer authorizations at 64 (README).
+ */
+export const GROUP_COMMIT_DEFAULTS = { maxBatch: 64, maxWaitMs: 0 };
+
 /** What one item of a batch came to: its result, or the error that failed it alone. */
 export type ItemResult<O> = { ok: true; value: O } | { ok: false; error: unknown };
 

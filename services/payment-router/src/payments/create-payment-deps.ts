@@ -12,6 +12,7 @@ import { PSP_CONTRACTS } from '../domain/psp-contracts.ts';
 import type { RoutingStrategy } from '../domain/routing/choose-route.ts';
 import type { Random } from '@scale-models/seeded-random';
 import type { RoutingRule } from '../domain/routing/routing-rules.ts';
+import { GROUP_COMMIT_DEFAULTS } from './batcher.ts';
 import { createBeginBatcher } from './begin-payment.ts';
 import { createFinishBatcher } from './finish-payment.ts';
 import { IdempotencyStore } from './idempotency-store.ts';
@@ -54,7 +55,7 @@ export async function createPaymentDeps(
       [merchantId, keySha256],
     );
   }
-  const groupCommit = setup.groupCommit ?? { maxBatch: 64, maxWaitMs: 0 };
+  const groupCommit = setup.groupCommit ?? GROUP_COMMIT_DEFAULTS;
   const contracts = PSP_CONTRACTS.filter((contract) => setup.pspUrls.has(contract.name));
   return {
     pool,
