@@ -1,8 +1,6 @@
-import { credentials, status } from '@grpc/grpc-js';
-import { callUnary, createGrpcServer, loadProto, lookupService } from '@scale-models/grpc';
-import type { GrpcServer } from '@scale-models/grpc';
+import { status } from '@grpc/grpc-js';
+import { callUnary } from '@scale-models/grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { grpcServices } from '../../src/api/grpc-services.ts';
 import { predict } from '../../src/domain/logistic-regression.ts';
 import type { LogisticModel } from '../../src/domain/logistic-regression.ts';
 import { trainFromRows } from '../../src/domain/train-from-rows.ts';
@@ -18,6 +16,8 @@ import type {
   ServingResponse,
   TrainingSet,
 } from '../support/responses.ts';
+import { serveGrpc } from '../support/grpc-client.ts';
+import type { GrpcClient, ServedGrpc } from '../support/grpc-client.ts';
 
 const FRAUD_SIGNALS = FRAUD.feature_services!.find((s) => s.name === 'fraud_signals')!.features;
 const USERS = Array.from({ length: 40 }, (_, i) => i + 1);
@@ -33,8 +33,8 @@ interface GrpcInput {
 
 describe('a model over a composite join key (fraud_signals: user_id and merchant_id)', () => {
   let h: Harness;
-  let grpc: GrpcServer;
-  let client: InstanceType<ReturnType<typeof lookupService>>;
+  let grpc: ServedGrpc;
+  let client: GrpcClient;
   let model: LogisticModel;
 
   beforeAll(async () => {
@@ -55,17 +55,11 @@ describe('a model over a composite join key (fraud_signals: user_id and merchant
       PAIRS.map(({ fraud: _label, ...stats }) => ({ ...stats, event_timestamp: hoursAgo(2) })),
     );
     await post('/v1/materialize', { mode: 'full' });
-    grpc = createGrpcServer({ services: grpcServices(h.store) });
-    const port = await grpc.listen('127.0.0.1:0');
-    const Client = lookupService(
-      loadProto(new URL('../../proto/grpc_predict_v2.proto', import.meta.url).pathname),
-      'inference.GRPCInferenceService',
-    );
-    client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
+    grpc = await serveGrpc(h.store, 'grpc_predict_v2.proto');
+    client = grpc.client;
   });
   afterAll(async () => {
-    client.close();
-    await grpc.shutdown(1000);
+    await grpc.close();
     await h.close();
   });
 

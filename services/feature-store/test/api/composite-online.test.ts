@@ -1,26 +1,17 @@
-import { credentials } from '@grpc/grpc-js';
-import { callUnary, createGrpcServer, loadProto, lookupService } from '@scale-models/grpc';
-import type { GrpcServer } from '@scale-models/grpc';
-import {
-  createEventMessage,
-  createKafka,
-  DEAD_LETTER_HEADERS,
-  deadLetterTopicOf,
-  ensureTopics,
-  runConsumer,
-} from '@scale-models/kafka';
-import type { ConsumerHandle } from '@scale-models/kafka';
-import { eventually, kafka as kafkaServer, uniqueName } from '@scale-models/testkit';
-import type { Kafka, Producer } from 'kafkajs';
+import { callUnary } from '@scale-models/grpc';
+import { createEventMessage, DEAD_LETTER_HEADERS, deadLetterTopicOf } from '@scale-models/kafka';
+import { eventually, uniqueName } from '@scale-models/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pushConsumerOptions } from '../../src/adapters/push-consumer.ts';
-import { grpcServices } from '../../src/api/grpc-services.ts';
 import { featureValuesPushed } from '../../src/contracts.ts';
 import { FRAUD, hoursAgo } from '../support/fixtures.ts';
 import { authHeaders, authMetadata, startHarness } from '../support/harness.ts';
 import type { Harness } from '../support/harness.ts';
 import { countOf } from '../support/responses.ts';
 import type { MaterializeResponse, OnlineResponse, Problem } from '../support/responses.ts';
+import { serveGrpc } from '../support/grpc-client.ts';
+import type { GrpcClient, ServedGrpc } from '../support/grpc-client.ts';
+import { startPushPipeline } from '../support/push-pipeline.ts';
+import type { PushPipeline } from '../support/push-pipeline.ts';
 
 const FRAUD_SIGNALS = FRAUD.feature_services!.find((s) => s.name === 'fraud_signals')!.features;
 
@@ -31,36 +22,19 @@ interface GrpcAnswer {
 
 describe('composite join keys: materialization, push and get-online-features', () => {
   let h: Harness;
-  let grpc: GrpcServer;
-  let client: InstanceType<ReturnType<typeof lookupService>>;
-  let kafka: Kafka;
-  let producer: Producer;
-  let consumer: ConsumerHandle;
-  const topic = `feature-store.${uniqueName('push')}.pushed.v1`;
+  let grpc: ServedGrpc;
+  let client: GrpcClient;
+  let kafkaPush: PushPipeline;
 
   beforeAll(async () => {
     h = await startHarness({ registry: FRAUD });
-    grpc = createGrpcServer({ services: grpcServices(h.store) });
-    const port = await grpc.listen('127.0.0.1:0');
-    const Client = lookupService(
-      loadProto(new URL('../../proto/online_features.proto', import.meta.url).pathname),
-      'feature_store.v1.OnlineFeatures',
-    );
-    client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
-    kafka = createKafka({ brokers: (await kafkaServer()).brokers, clientId: 'feature-store-test' });
-    await ensureTopics(kafka, [{ topic, partitions: 1 }]);
-    producer = kafka.producer();
-    await producer.connect();
-    consumer = await runConsumer({
-      ...pushConsumerOptions(kafka, h.store.push, { groupId: uniqueName('push'), topic }),
-      retry: { attempts: 1, backoffMs: 10 },
-    });
+    grpc = await serveGrpc(h.store, 'online_features.proto');
+    client = grpc.client;
+    kafkaPush = await startPushPipeline(h.store);
   });
   afterAll(async () => {
-    await consumer.stop();
-    await producer.disconnect();
-    client.close();
-    await grpc.shutdown(1000);
+    await kafkaPush.stop();
+    await grpc.close();
     await h.close();
   });
 
@@ -255,10 +229,10 @@ describe('composite join keys: materialization, push and get-online-features', (
   });
 
   it('consumes pushed composite rows from Kafka, and dead-letters one missing a key', async () => {
-    const dlq = kafka.consumer({ groupId: uniqueName('dlq') });
+    const dlq = kafkaPush.kafka.consumer({ groupId: uniqueName('dlq') });
     const codes: (string | undefined)[] = [];
     await dlq.connect();
-    await dlq.subscribe({ topics: [deadLetterTopicOf(topic)], fromBeginning: true });
+    await dlq.subscribe({ topics: [deadLetterTopicOf(kafkaPush.topic)], fromBeginning: true });
     await dlq.run({
       eachMessage: ({ message }) => {
         codes.push(message.headers?.[DEAD_LETTER_HEADERS.errorCode]?.toString());
@@ -270,7 +244,7 @@ describe('composite join keys: materialization, push and get-online-features', (
         key: String(row.merchant_id),
         event: { feature_view: 'merchant_device_stats', to: 'online_and_offline', rows: [row] },
       });
-      await producer.send({ topic, messages: [message] });
+      await kafkaPush.producer.send({ topic: kafkaPush.topic, messages: [message] });
     };
     try {
       await push({ merchant_id: 'k', event_timestamp: hoursAgo(0), seen_count: 8 });

@@ -1,8 +1,5 @@
-import { credentials } from '@grpc/grpc-js';
-import { callUnary, createGrpcServer, loadProto, lookupService } from '@scale-models/grpc';
-import type { GrpcServer } from '@scale-models/grpc';
+import { callUnary } from '@scale-models/grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { grpcServices } from '../../src/api/grpc-services.ts';
 import { predict } from '../../src/domain/logistic-regression.ts';
 import type { LogisticModel } from '../../src/domain/logistic-regression.ts';
 import { predictMlp, trainMlp } from '../../src/domain/mlp.ts';
@@ -18,14 +15,16 @@ import type {
   ServingResponse,
   TrainingSet,
 } from '../support/responses.ts';
+import { serveGrpc } from '../support/grpc-client.ts';
+import type { GrpcClient, ServedGrpc } from '../support/grpc-client.ts';
 
 const INPUTS = ['driver_stats:conv_rate', 'driver_stats:acc_rate'];
 const DRIVER_COUNT = 300;
 
 describe('model registry and KServe V2 inference', () => {
   let h: Harness;
-  let grpc: GrpcServer;
-  let client: InstanceType<ReturnType<typeof lookupService>>;
+  let grpc: ServedGrpc;
+  let client: GrpcClient;
   const features = new Map<number, [number, number]>();
   const models: LogisticModel[] = [];
 
@@ -56,17 +55,11 @@ describe('model registry and KServe V2 inference', () => {
       headers: authHeaders,
       payload: { mode: 'full' },
     });
-    grpc = createGrpcServer({ services: grpcServices(h.store) });
-    const port = await grpc.listen('127.0.0.1:0');
-    const Client = lookupService(
-      loadProto(new URL('../../proto/grpc_predict_v2.proto', import.meta.url).pathname),
-      'inference.GRPCInferenceService',
-    );
-    client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
+    grpc = await serveGrpc(h.store, 'grpc_predict_v2.proto');
+    client = grpc.client;
   });
   afterAll(async () => {
-    client.close();
-    await grpc.shutdown(1000);
+    await grpc.close();
     await h.close();
   });
 

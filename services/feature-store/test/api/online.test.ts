@@ -1,8 +1,5 @@
-import { credentials } from '@grpc/grpc-js';
-import { callUnary, createGrpcServer, loadProto, lookupService } from '@scale-models/grpc';
-import type { GrpcServer } from '@scale-models/grpc';
+import { callUnary } from '@scale-models/grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { grpcServices } from '../../src/api/grpc-services.ts';
 import { authHeaders, authMetadata, startHarness } from '../support/harness.ts';
 import type { Harness } from '../support/harness.ts';
 import { DRIVERS, hoursAgo } from '../support/fixtures.ts';
@@ -13,26 +10,22 @@ import type {
   OnlineResponse,
   Problem,
 } from '../support/responses.ts';
+import { serveGrpc } from '../support/grpc-client.ts';
+import type { GrpcClient, ServedGrpc } from '../support/grpc-client.ts';
 
 const FEATURES = ['driver_stats:conv_rate', 'driver_stats:trips', 'driver_profile:city'];
 
 describe('ingestion, materialization and get-online-features', () => {
   let h: Harness;
-  let grpc: GrpcServer;
-  let client: InstanceType<ReturnType<typeof lookupService>>;
+  let grpc: ServedGrpc;
+  let client: GrpcClient;
   beforeAll(async () => {
     h = await startHarness({ registry: DRIVERS });
-    grpc = createGrpcServer({ services: grpcServices(h.store) });
-    const port = await grpc.listen('127.0.0.1:0');
-    const Client = lookupService(
-      loadProto(new URL('../../proto/online_features.proto', import.meta.url).pathname),
-      'feature_store.v1.OnlineFeatures',
-    );
-    client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
+    grpc = await serveGrpc(h.store, 'online_features.proto');
+    client = grpc.client;
   });
   afterAll(async () => {
-    client.close();
-    await grpc.shutdown(1000);
+    await grpc.close();
     await h.close();
   });
 

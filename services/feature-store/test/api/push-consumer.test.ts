@@ -1,54 +1,36 @@
-import {
-  createEventMessage,
-  createKafka,
-  DEAD_LETTER_HEADERS,
-  deadLetterTopicOf,
-  ensureTopics,
-  runConsumer,
-} from '@scale-models/kafka';
-import type { ConsumerHandle } from '@scale-models/kafka';
-import { eventually, kafka as kafkaServer, uniqueName } from '@scale-models/testkit';
-import type { Kafka, Producer } from 'kafkajs';
+import { createEventMessage, DEAD_LETTER_HEADERS, deadLetterTopicOf } from '@scale-models/kafka';
+import { eventually, uniqueName } from '@scale-models/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pushConsumerOptions } from '../../src/adapters/push-consumer.ts';
 import { featureValuesPushed } from '../../src/contracts.ts';
 import type { PushTarget } from '../../src/contracts.ts';
 import { authHeaders, startHarness } from '../support/harness.ts';
 import type { Harness } from '../support/harness.ts';
 import { DRIVERS, hoursAgo } from '../support/fixtures.ts';
 import type { OnlineResponse } from '../support/responses.ts';
+import { startPushPipeline } from '../support/push-pipeline.ts';
+import type { PushPipeline } from '../support/push-pipeline.ts';
 
 describe('push from Kafka', () => {
   let h: Harness;
-  let kafka: Kafka;
-  let producer: Producer;
-  let consumer: ConsumerHandle;
-  const topic = `feature-store.${uniqueName('push')}.pushed.v1`;
+  let kafkaPush: PushPipeline;
 
   beforeAll(async () => {
     h = await startHarness({ registry: DRIVERS });
-    kafka = createKafka({ brokers: (await kafkaServer()).brokers, clientId: 'feature-store-test' });
-    await ensureTopics(kafka, [{ topic, partitions: 1 }]);
-    producer = kafka.producer();
-    await producer.connect();
-    consumer = await runConsumer({
-      ...pushConsumerOptions(kafka, h.store.push, { groupId: uniqueName('push'), topic }),
-      retry: { attempts: 1, backoffMs: 10 },
-    });
+    kafkaPush = await startPushPipeline(h.store);
   });
   afterAll(async () => {
-    await consumer.stop();
-    await producer.disconnect();
+    await kafkaPush.stop();
     await h.close();
   });
 
-  const send = (value: string) => producer.send({ topic, messages: [{ key: '42', value }] });
+  const send = (value: string) =>
+    kafkaPush.producer.send({ topic: kafkaPush.topic, messages: [{ key: '42', value }] });
   const pushEvent = async (to: PushTarget, row: Record<string, unknown>) => {
     const { message } = createEventMessage(featureValuesPushed, 'test', {
       key: String(row.driver_id),
       event: { feature_view: 'driver_profile', to, rows: [row] },
     });
-    await producer.send({ topic, messages: [message] });
+    await kafkaPush.producer.send({ topic: kafkaPush.topic, messages: [message] });
   };
   const online = async (ids: number[]) =>
     (
@@ -74,10 +56,10 @@ describe('push from Kafka', () => {
   });
 
   it('sends a poison event to the dead-letter topic and goes on with the next', async () => {
-    const dlq = kafka.consumer({ groupId: uniqueName('dlq') });
+    const dlq = kafkaPush.kafka.consumer({ groupId: uniqueName('dlq') });
     const seen: { code: string | undefined }[] = [];
     await dlq.connect();
-    await dlq.subscribe({ topics: [deadLetterTopicOf(topic)], fromBeginning: true });
+    await dlq.subscribe({ topics: [deadLetterTopicOf(kafkaPush.topic)], fromBeginning: true });
     await dlq.run({
       eachMessage: ({ message }) => {
         seen.push({ code: message.headers?.[DEAD_LETTER_HEADERS.errorCode]?.toString() });
