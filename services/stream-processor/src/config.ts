@@ -1,5 +1,6 @@
 import { Type } from '@scale-models/service-kit';
 import type { Static } from '@scale-models/service-kit';
+import { DEFAULT_REPARTITION_PURGE_INTERVAL_MS } from './adapters/purge-repartition-topic.ts';
 import { DEFAULT_TABLE_IDLE_TIMEOUT_MS } from './domain/table-join-operator.ts';
 
 export const ConfigSchema = Type.Object({
@@ -37,7 +38,7 @@ export const ConfigSchema = Type.Object({
     description: "how long a join's events wait at most for a table that sends no rows",
   }),
   REPARTITION_PURGE_INTERVAL_MS: Type.Integer({
-    default: 30_000,
+    default: DEFAULT_REPARTITION_PURGE_INTERVAL_MS,
     minimum: 1,
     description: 'how often records of repartition topics that their stage consumed are deleted',
   }),

@@ -2,6 +2,9 @@ import type { Kafka } from 'kafkajs';
 import { planPurge } from '../domain/purge-plan.ts';
 import { repeatEvery } from './repeat-every.ts';
 
+/** Kafka Streams' default `repartition.purge.interval.ms`. */
+export const DEFAULT_REPARTITION_PURGE_INTERVAL_MS = 30_000;
+
 export interface RepartitionPurgerOptions {
   kafka: Kafka;
   /** The repartition topic a stage reads. */

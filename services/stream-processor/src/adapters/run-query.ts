@@ -16,7 +16,10 @@ import { stageCount, stagePlan, tableSources } from '../domain/stages.ts';
 import { startIdleAnnouncer } from './announce-idle-partitions.ts';
 import { commitEachChunk } from './commit-each-chunk.ts';
 import { copartitionedAssigner } from './copartitioned-assigner.ts';
-import { startRepartitionPurger } from './purge-repartition-topic.ts';
+import {
+  DEFAULT_REPARTITION_PURGE_INTERVAL_MS,
+  startRepartitionPurger,
+} from './purge-repartition-topic.ts';
 import { createQueryTasks } from './query-tasks.ts';
 import type { QueryTasks } from './query-tasks.ts';
 import type { RestoreReport } from './restore-task-state.ts';
@@ -89,7 +92,8 @@ export async function runQuery(options: RunQueryOptions): Promise<RunningQuery> 
       };
       const inputs = [stage.inputTopic, ...tableSources(stage.plan).map(({ topic }) => topic)];
       const nextTopic = next && { topic: next.repartition, partitions };
-      const inputActivity = createIdlePartitions(options.plan.watermark.idleTimeoutMs);
+      // Only a stage that feeds another announces quiet partitions, so only it tracks them.
+      const inputActivity = nextTopic && createIdlePartitions(options.plan.watermark.idleTimeoutMs);
       const tasks = createQueryTasks({
         ...stage,
         skipApplied: options.mode === 'exactly-once',
@@ -97,7 +101,7 @@ export async function runQuery(options: RunQueryOptions): Promise<RunningQuery> 
         inputActivity,
       });
       const housekeepers = await startHousekeepers(options, {
-        announce: nextTopic && { partitions: inputActivity, next: nextTopic },
+        announce: nextTopic && inputActivity && { partitions: inputActivity, next: nextTopic },
         purge: k > 0 ? { topic: repartition, groupId: stage.groupId } : undefined,
       });
       const stop =
@@ -140,7 +144,7 @@ async function startHousekeepers(
     );
   }
   if (stage.purge !== undefined) {
-    const intervalMs = options.repartitionPurgeIntervalMs ?? 30_000;
+    const intervalMs = options.repartitionPurgeIntervalMs ?? DEFAULT_REPARTITION_PURGE_INTERVAL_MS;
     stops.push(await startRepartitionPurger({ kafka, ...stage.purge, intervalMs }));
   }
   return stops;

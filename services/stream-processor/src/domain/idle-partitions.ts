@@ -34,7 +34,11 @@ export function createIdlePartitions(idleTimeoutMs: number): IdlePartitions {
       }
     },
     heard(partition, now) {
-      if (owned.has(partition)) owned.set(partition, { lastInputAt: now, announced: false });
+      // Called for every message: update in place, no allocation.
+      const activity = owned.get(partition);
+      if (activity === undefined) return;
+      activity.lastInputAt = now;
+      activity.announced = false;
     },
     quiet(now) {
       return [...owned]
