@@ -8,9 +8,12 @@ import { readFileSync } from 'node:fs';
 import { createRedis } from '@scale-models/redis';
 import { createTestDatabase, redis as redisServer } from '@scale-models/testkit';
 import pg from 'pg';
+import type { SealedCard } from '../src/adapters/card-vault.ts';
 import { checkCard } from '../src/domain/card.ts';
+import type { CheckedCard } from '../src/domain/card.ts';
 import { createPaymentDeps } from '../src/payments/create-payment-deps.ts';
 import { beginPayment } from '../src/payments/begin-payment.ts';
+import type { NewPayment } from '../src/payments/begin-payment.ts';
 import { finishAttempt } from '../src/payments/finish-payment.ts';
 import type { FinishItem } from '../src/payments/finish-payment.ts';
 import { requestFingerprint } from '../src/payments/idempotency-store.ts';
@@ -65,6 +68,35 @@ const idempotency = new (
   deps.idempotency.constructor as new (pool: pg.Pool, leaseMs: number) => typeof deps.idempotency
 )(single, 30_000);
 
+/** The bench's payment number `i`: EUR, auto-captured, its first attempt at atlas. */
+function benchPayment(i: number, key: string, card: CheckedCard, sealed: SealedCard): NewPayment {
+  return {
+    id: randomUUID(),
+    merchantId: 'shop',
+    key,
+    money: { amount: 1000 + i, currency: 'EUR' },
+    captureMethod: 'automatic',
+    card,
+    sealed,
+    country: 'DE',
+    fraud: { score: 0.1, decision: 'approve', reasons: [] } as never,
+    routing: { reasons: ['static'], attempts: [] },
+    description: null,
+    leaseMs: 30_000,
+    firstAttempt: { attemptId: randomUUID(), seq: 0, psp: 'atlas' },
+  };
+}
+
+/** Atlas approved the payment's first attempt. */
+function approvedAttempt(payment: NewPayment, i: number) {
+  return {
+    attemptId: payment.firstAttempt!.attemptId,
+    psp: 'atlas',
+    outcome: { kind: 'approved' as const, pspChargeId: `ch_${i}` },
+    latencyMs: 3,
+  };
+}
+
 const started = performance.now();
 for (let i = 0; i < COUNT; i++) {
   const key = randomUUID();
@@ -73,32 +105,10 @@ for (let i = 0; i < COUNT; i++) {
   await timed('1 claim key', () =>
     idempotency.claim('shop', key, requestFingerprint('POST', '/v1/payments', { key })),
   );
-  const id = randomUUID();
-  const attemptId = randomUUID();
-  const row = await timed('2 begin payment', () =>
-    beginPayment(single, {
-      id,
-      merchantId: 'shop',
-      key,
-      money: { amount: 1000 + i, currency: 'EUR' },
-      captureMethod: 'automatic',
-      card,
-      sealed,
-      country: 'DE',
-      fraud: { score: 0.1, decision: 'approve', reasons: [] } as never,
-      routing: { reasons: ['static'], attempts: [] },
-      description: null,
-      leaseMs: 30_000,
-      firstAttempt: { attemptId, seq: 0, psp: 'atlas' },
-    }),
-  );
+  const payment = benchPayment(i, key, card, sealed);
+  const row = await timed('2 begin payment', () => beginPayment(single, payment));
   const view = await timed('3 finish payment', () =>
-    finishAttempt(on, row, {
-      attemptId,
-      psp: 'atlas',
-      outcome: { kind: 'approved', pspChargeId: `ch_${i}` },
-      latencyMs: 3,
-    }),
+    finishAttempt(on, row, approvedAttempt(payment, i)),
   );
   await timed('4 complete key', () =>
     idempotency.complete('shop', key, { status: 201, body: view }),
@@ -111,23 +121,10 @@ for (let i = 0; i < COUNT / 4; i++) {
   const key = randomUUID();
   const card = checkCard({ number: freshCard(), expMonth: 12, expYear: 2031 }, new Date());
   await idempotency.claim('shop', key, requestFingerprint('POST', '/v1/payments', { key }));
-  const id = randomUUID();
-  const attemptId = randomUUID();
-  const row = await beginPayment(single, {
-    id,
-    merchantId: 'shop',
-    key,
-    money: { amount: 1000 + i, currency: 'EUR' },
-    captureMethod: 'automatic',
-    card,
-    sealed: deps.vault.seal(card),
-    country: 'DE',
-    fraud: { score: 0.1, decision: 'approve', reasons: [] } as never,
-    routing: { reasons: ['static'], attempts: [] },
-    description: null,
-    leaseMs: 30_000,
-    firstAttempt: { attemptId, seq: 0, psp: 'atlas' },
-  });
+  const payment = benchPayment(i, key, card, deps.vault.seal(card));
+  const { id } = payment;
+  const attemptId = payment.firstAttempt!.attemptId;
+  const row = await beginPayment(single, payment);
   let captured: FinishItem | undefined;
   await finishAttempt(
     {
@@ -140,12 +137,7 @@ for (let i = 0; i < COUNT / 4; i++) {
       } as never,
     },
     row,
-    {
-      attemptId,
-      psp: 'atlas',
-      outcome: { kind: 'approved', pspChargeId: `ch_${i}` },
-      latencyMs: 3,
-    },
+    approvedAttempt(payment, i),
   );
   const item = captured!;
   await single.query('BEGIN');
