@@ -96,14 +96,7 @@ describe('group commit in PostgreSQL', () => {
   }
 
   it('commits the good items of a batch and answers a failed one with its own error', async () => {
-    const calls: string[] = [];
-    const counting = {
-      query: (...args: Parameters<pg.Pool['query']>) => {
-        const config = args[0] as { name?: string };
-        calls.push(config.name ?? 'unnamed');
-        return (pool.query as (...a: unknown[]) => Promise<unknown>)(...args);
-      },
-    } as unknown as pg.Pool;
+    const { calls, counting } = countingPool(pool);
     // A long wait, so the three land in one batch even on a loaded machine (the approved one
     // first creates its ledger accounts, a round trip of its own).
     const finisher = createFinishBatcher(counting, { maxBatch: 64, maxWaitMs: 500 });
@@ -186,13 +179,7 @@ describe('group commit in PostgreSQL', () => {
   });
 
   it('claims keys in one statement per batch; a key twice in a batch is taken once', async () => {
-    const calls: string[] = [];
-    const counting = {
-      query: (...args: Parameters<pg.Pool['query']>) => {
-        calls.push((args[0] as { name?: string }).name ?? 'unnamed');
-        return (pool.query as (...a: unknown[]) => Promise<unknown>)(...args);
-      },
-    } as unknown as pg.Pool;
+    const { calls, counting } = countingPool(pool);
     const store = new IdempotencyStore(counting, 15_000, { maxBatch: 64, maxWaitMs: 50 });
     const [a, b, done] = [randomUUID(), randomUUID(), randomUUID()];
     const fingerprint = Buffer.from('f1');
@@ -217,13 +204,7 @@ describe('group commit in PostgreSQL', () => {
   });
 
   it('begins a batch of payments in one statement; the same card twice begins each alone', async () => {
-    const calls: string[] = [];
-    const counting = {
-      query: (...args: Parameters<pg.Pool['query']>) => {
-        calls.push((args[0] as { name?: string }).name ?? 'unnamed');
-        return (pool.query as (...a: unknown[]) => Promise<unknown>)(...args);
-      },
-    } as unknown as pg.Pool;
+    const { calls, counting } = countingPool(pool);
     const vault = new CardVault('a1'.repeat(32));
     const beginner = createBeginBatcher(counting, { maxBatch: 64, maxWaitMs: 50 });
     const cards = [freshCard(), freshCard()].map((number) =>
@@ -264,3 +245,15 @@ describe('group commit in PostgreSQL', () => {
     expect(rows[0]!.count).toBe('4');
   });
 });
+
+/** The pool, with the name of every statement sent through it noted in `calls`. */
+function countingPool(pool: pg.Pool): { calls: string[]; counting: pg.Pool } {
+  const calls: string[] = [];
+  const counting = {
+    query: (...args: Parameters<pg.Pool['query']>) => {
+      calls.push((args[0] as { name?: string }).name ?? 'unnamed');
+      return (pool.query as (...a: unknown[]) => Promise<unknown>)(...args);
+    },
+  } as unknown as pg.Pool;
+  return { calls, counting };
+}
