@@ -31,6 +31,14 @@ function registryOf(spec: RegistrySpec): Registry {
 
 const fraud = registryOf(FRAUD);
 const pairView = FRAUD.feature_views!.find((v) => v.name === 'user_merchant_stats')!;
+/** FRAUD plus a `buyer` entity whose join key is also `user_id`, and a view of it. */
+const withBuyer = registryOf({
+  entities: [...FRAUD.entities!, { name: 'buyer', join_key: 'user_id', value_type: 'string' }],
+  feature_views: [
+    ...FRAUD.feature_views!,
+    { ...pairView, name: 'buyer_stats', entities: ['buyer'] },
+  ],
+});
 const withView = (view: Partial<FeatureView>): RegistrySpec => ({
   feature_views: [{ ...pairView, ...view }],
 });
@@ -184,16 +192,9 @@ describe('planOnlineRead with composite keys', () => {
   });
 
   it('refuses features of two entities sharing a join key name', () => {
-    const registry = registryOf({
-      entities: [...FRAUD.entities!, { name: 'buyer', join_key: 'user_id', value_type: 'string' }],
-      feature_views: [
-        ...FRAUD.feature_views!,
-        { ...pairView, name: 'buyer_stats', entities: ['buyer'] },
-      ],
-    });
     expect(() =>
       joinKeysOf(
-        resolveFeatures(registry, {
+        resolveFeatures(withBuyer, {
           features: ['user_stats:account_age_days', 'buyer_stats:txn_count'],
         }),
       ),
@@ -239,17 +240,10 @@ describe('models and composite keys', () => {
   });
 
   it('refuses at load a model whose entities share a join key name', () => {
-    const registry = registryOf({
-      entities: [...FRAUD.entities!, { name: 'buyer', join_key: 'user_id', value_type: 'string' }],
-      feature_views: [
-        ...FRAUD.feature_views!,
-        { ...pairView, name: 'buyer_stats', entities: ['buyer'] },
-      ],
-    });
     expect(() =>
       checkModelSchema(
         { ...artifact, inputs: ['user_stats:account_age_days', 'buyer_stats:txn_count'] },
-        registry,
+        withBuyer,
       ),
     ).toThrow(
       expect.objectContaining({
