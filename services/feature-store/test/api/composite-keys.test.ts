@@ -233,7 +233,8 @@ describe('composite join keys: registry, ingestion and training sets', () => {
         userAnswers[i]!.value,
       ]),
     );
-    const actual = rows.map((r) =>
+    // A training row as the line the expected rows are compared by.
+    const rowLine = (r: Record<string, unknown>) =>
       line([
         r.user_id,
         r.merchant_id,
@@ -241,8 +242,8 @@ describe('composite join keys: registry, ingestion and training sets', () => {
         r.label,
         r.user_merchant_stats__amount_sum,
         r.user_stats__account_age_days,
-      ]),
-    );
+      ]);
+    const actual = rows.map(rowLine);
     expect(actual.sort()).toEqual(expected.sort());
     // The data exercises what it claims: matches, expiries and misses on the composite view.
     const pairStored = (i: number) =>
@@ -256,16 +257,7 @@ describe('composite join keys: registry, ingestion and training sets', () => {
     // Chunks of 7 entity rows: each view sorts a chunk by its own key; the answer is the same.
     const chunked: string[] = [];
     for await (const r of streamTrainingSet(h.pool, h.store.registry.current(), set.id, 7))
-      chunked.push(
-        line([
-          r.user_id,
-          r.merchant_id,
-          r.event_timestamp,
-          r.label,
-          r.user_merchant_stats__amount_sum,
-          r.user_stats__account_age_days,
-        ]),
-      );
+      chunked.push(rowLine(r));
     expect(chunked.sort()).toEqual(expected.sort());
   });
 
