@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LedgerStore, trialBalance } from '../src/adapters/ledger-store.ts';
 import { CardVault } from '../src/adapters/card-vault.ts';
@@ -244,7 +244,118 @@ describe('group commit in PostgreSQL', () => {
     );
     expect(rows[0]!.count).toBe('4');
   });
+
+  it('reaches keys, payments and balance rows by key in every batch function, however large the tables', async () => {
+    // Tables big enough that a plan scanning one shows in its cost (3,000 keys, 3,000
+    // payments, 3,200 balance rows), analyzed, as after a while in production.
+    await pool.query(`INSERT INTO idempotency_keys (merchant_id, key, request_sha256, state, locked_until)
+                      SELECT 'm', 'old-' || g, '\\x00', 'done', now() FROM generate_series(1, 3000) g`);
+    await pool.query(`INSERT INTO payments (id, merchant_id, amount, currency, status, capture_method, card_token, card_brand, card_last4, card_country, fraud)
+                      SELECT gen_random_uuid(), 'm', 1000, 'EUR', 'processing', 'automatic', 'tok', 'visa', '4242', 'DE', '{}'
+                      FROM generate_series(1, 3000)`);
+    await pool.query(`WITH accounts AS (
+                        INSERT INTO ledger_accounts (code, currency, allow_negative)
+                        SELECT 'filler:' || g, 'EUR', true FROM generate_series(1, 200) g RETURNING code)
+                      INSERT INTO ledger_balances (account_code, shard, allow_negative)
+                      SELECT code, s, true FROM accounts, generate_series(0, 15) s`);
+    await pool.query('ANALYZE');
+    // auto_explain sends the plan of every statement, also those inside the functions, to
+    // the client as a notice.
+    const plans: string[] = [];
+    const explaining = new pg.Pool({
+      connectionString: seeded.database.url,
+      max: 1,
+      options: [
+        '-c session_preload_libraries=auto_explain',
+        '-c auto_explain.log_min_duration=0',
+        '-c auto_explain.log_nested_statements=on',
+        '-c auto_explain.log_level=notice',
+      ].join(' '),
+    });
+    explaining.on('connect', (client) =>
+      client.on('notice', (notice) => plans.push(notice.message ?? '')),
+    );
+    try {
+      const groupCommit = { maxBatch: 64, maxWaitMs: 20 };
+      const keys = new IdempotencyStore(explaining, 15_000, groupCommit);
+      const beginner = createBeginBatcher(explaining, groupCommit);
+      const finisher = createFinishBatcher(explaining, groupCommit);
+      const deps = {
+        pool: explaining,
+        ledger: new LedgerStore(explaining),
+        finisher,
+      } as unknown as PaymentDeps;
+      const vault = new CardVault('a1'.repeat(32));
+      const authorize = async (): Promise<void> => {
+        const key = randomUUID();
+        const card = checkCard({ number: freshCard(), expMonth: 12, expYear: 2031 }, new Date());
+        await keys.claim('m', key, Buffer.from('f'));
+        const attemptId = randomUUID();
+        const row = await beginner.submit({
+          id: randomUUID(),
+          merchantId: 'm',
+          key,
+          money: { amount: 1000, currency: 'EUR' },
+          captureMethod: 'automatic',
+          card,
+          sealed: vault.seal(card),
+          country: 'DE',
+          fraud: { score: 0.1, decision: 'approve', reasons: [] },
+          routing: { reasons: [], attempts: [] },
+          description: null,
+          leaseMs: 15_000,
+          firstAttempt: { attemptId, seq: 0, psp: 'atlas' },
+        });
+        const done = await finishAttempt(deps, row, {
+          attemptId,
+          psp: 'atlas',
+          outcome: { kind: 'approved', pspChargeId: `ch_${attemptId}` },
+          latencyMs: 3,
+        });
+        await keys.complete('m', key, { status: 201, body: { id: done.id } });
+      };
+      // Batches of three, six times: PL/pgSQL plans a statement anew for five calls, then
+      // keeps a generic plan; both kinds are checked.
+      for (let round = 0; round < 6; round++)
+        await Promise.all([authorize(), authorize(), authorize()]);
+    } finally {
+      await explaining.end();
+    }
+
+    const steps = [
+      'INSERT INTO idempotency_keys',
+      'INSERT INTO payments',
+      'SET payment_id',
+      'FOR UPDATE',
+      'UPDATE ledger_balances',
+      "SET state = 'done'",
+    ];
+    for (const step of steps)
+      expect(
+        plans.some((plan) => plan.includes(step)),
+        step,
+      ).toBe(true);
+    expect(plans.flatMap(wholeTableScans)).toEqual([]);
+  });
 });
+
+/**
+ * The scan nodes of a plan that read a hot table, or its whole index, instead of looking
+ * rows up by key: a sequential scan, or an index scan without an index condition.
+ */
+function wholeTableScans(plan: string): string[] {
+  const lines = plan.split('\n').map((line) => line.trim());
+  const hot =
+    /(Seq Scan|Index Scan|Index Only Scan)(?: using \S+)? on (idempotency_keys|payments|ledger_balances|ledger_transfers|payment_attempts|card_vault)\b/;
+  return lines.flatMap((line, i) => {
+    const scan = hot.exec(line);
+    if (scan === null) return [];
+    const byKey = scan[1] !== 'Seq Scan' && (lines[i + 1] ?? '').startsWith('Index Cond');
+    return byKey
+      ? []
+      : [`${line}\n  in: ${plan.split('\n').find((l) => l.includes('Query Text')) ?? ''}`];
+  });
+}
 
 /** The pool, with the name of every statement sent through it noted in `calls`. */
 function countingPool(pool: pg.Pool): { calls: string[]; counting: pg.Pool } {
