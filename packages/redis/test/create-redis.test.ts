@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, redis as redisServer, uniqueName } from '@scale-models/testkit';
-import { createRedis, defineScripts } from '../src/index.ts';
+import { createRedis, defineScripts, deleteNamespace } from '../src/index.ts';
 import type { RedisHandle } from '../src/index.ts';
 
 let handle: RedisHandle | undefined;
@@ -75,3 +75,24 @@ async function closedPort(): Promise<number> {
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
 }
+
+describe('deleteNamespace', () => {
+  it('removes every key of the namespace and nothing else, also through a prefixed client', async () => {
+    const namespace = uniqueName('gone');
+    const neighbour = uniqueName('kept');
+    handle = createRedis((await redisServer()).url, { keyPrefix: namespace });
+    const other = createRedis((await redisServer()).url, { keyPrefix: neighbour });
+    try {
+      await handle.redis.mset(
+        Object.fromEntries(Array.from({ length: 2_500 }, (_, i) => [`k${i}`, 'v'])),
+      );
+      await other.redis.set('k0', 'v');
+      expect(await deleteNamespace(handle.redis, namespace)).toBe(2_500);
+      expect(await handle.redis.exists('k0', 'k2499')).toBe(0);
+      expect(await other.redis.get('k0')).toBe('v');
+      await deleteNamespace(other.redis, neighbour);
+    } finally {
+      await other.close();
+    }
+  });
+});

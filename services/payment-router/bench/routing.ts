@@ -4,7 +4,7 @@
 // against the simulators' decision model (no HTTP, no PSP latency), so 24,000 payments per
 // strategy take seconds. `node bench/routing.ts` with REDIS_URL set.
 import { randomUUID } from 'node:crypto';
-import { createRedis } from '@scale-models/redis';
+import { createRedis, deleteNamespace } from '@scale-models/redis';
 import { redis as redisServer } from '@scale-models/testkit';
 import Table from 'cli-table3';
 import { PSP_CONTRACTS } from '../src/domain/psp-contracts.ts';
@@ -62,9 +62,8 @@ interface Phase {
 }
 
 async function simulate(strategy: RoutingStrategy, payments: RoutedPayment[]) {
-  const handle = createRedis((await redisServer()).url, {
-    keyPrefix: `payment-router-bench-${randomUUID()}`,
-  });
+  const namespace = `payment-router-bench-${randomUUID()}`;
+  const handle = createRedis((await redisServer()).url, { keyPrefix: namespace });
   const engine = new RoutingEngine({
     store: createRoutingStore(handle.redis, {
       psps: PSP_CONTRACTS.map((contract) => contract.name),
@@ -118,6 +117,7 @@ async function simulate(strategy: RoutingStrategy, payments: RoutedPayment[]) {
       if (!mayCascade(outcome)) break;
     }
   }
+  await deleteNamespace(handle.redis, namespace);
   await handle.close();
   return phases;
 }

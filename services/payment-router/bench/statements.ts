@@ -5,7 +5,7 @@
 // `node bench/statements.ts` with PG_URL set (REDIS_URL for the deps).
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRedis } from '@scale-models/redis';
+import { createRedis, deleteNamespace } from '@scale-models/redis';
 import { createTestDatabase, redis as redisServer } from '@scale-models/testkit';
 import pg from 'pg';
 import type { SealedCard } from '../src/adapters/card-vault.ts';
@@ -24,7 +24,8 @@ import { round } from './measure.ts';
 const COUNT = Number(process.env.BENCH_PAYMENTS ?? 2000);
 
 const database = await createTestDatabase('payment_router_statements');
-const handle = createRedis((await redisServer()).url, { keyPrefix: `pr-stmt-${randomUUID()}` });
+const namespace = `payment-router-bench-${randomUUID()}`;
+const handle = createRedis((await redisServer()).url, { keyPrefix: namespace });
 const deps = await createPaymentDeps({
   pgUrl: database.url,
   redis: handle.redis,
@@ -213,5 +214,6 @@ console.log(`backend CPU per authorization: ${round(totalCpu / COUNT, 3)} ms`);
 
 await single.end();
 await deps.pool.end();
+await deleteNamespace(handle.redis, namespace);
 await handle.close();
 await database.drop();

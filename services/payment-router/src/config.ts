@@ -24,6 +24,12 @@ export const RouterConfigSchema = Type.Object({
   PORT: Type.Integer({ default: 7800, minimum: 0, maximum: 65535 }),
   PG_URL: Type.String({ description: 'PostgreSQL: payments, vault, ledger, outbox' }),
   REDIS_URL: Type.String({ description: 'Redis: fraud velocity windows' }),
+  REDIS_KEY_PREFIX: Type.String({
+    default: 'payment-router',
+    minLength: 1,
+    description:
+      'namespace of the routing memory and velocity windows; routers sharing it learn together',
+  }),
   KAFKA_BROKERS: Type.String({ description: 'comma-separated host:port; payment events go here' }),
   PSP_URLS: Type.String({
     pattern: '^[a-z]+=https?://[^,=]+(,[a-z]+=https?://[^,=]+)*$',

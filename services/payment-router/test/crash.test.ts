@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createRedis, deleteNamespace } from '@scale-models/redis';
 import { Kafka } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -21,6 +22,7 @@ let psps: Map<PspName, ServiceProcess>;
 let database: TestDatabase;
 let pool: pg.Pool;
 const processes: ServiceProcess[] = [];
+const redisNamespace = `payment-router-test-${randomUUID()}`;
 
 beforeAll(async () => {
   psps = await startPsps();
@@ -32,6 +34,9 @@ afterAll(async () => {
   await Promise.all([...(psps?.values() ?? [])].map((psp) => psp.kill()));
   await pool?.end();
   await database?.drop();
+  const cleanup = createRedis((await redisServer()).url);
+  await deleteNamespace(cleanup.redis, redisNamespace);
+  await cleanup.close();
 });
 
 async function startRouterProcess(port: number, env: Record<string, string> = {}) {
@@ -41,6 +46,7 @@ async function startRouterProcess(port: number, env: Record<string, string> = {}
     {
       PG_URL: database.url,
       REDIS_URL: (await redisServer()).url,
+      REDIS_KEY_PREFIX: redisNamespace,
       KAFKA_BROKERS: brokers.join(','),
       PSP_URLS: pspUrls(psps),
       MERCHANT_KEYS,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createRedis } from '@scale-models/redis';
+import { createRedis, deleteNamespace } from '@scale-models/redis';
 import type { RedisHandle } from '@scale-models/redis';
 import { redis as redisServer } from '@scale-models/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +24,11 @@ async function twoInstances() {
   const stores = handles.map((handle) =>
     createRoutingStore(handle.redis, { psps: ['atlas', 'borealis'], rateWindow: 10, breaker }),
   );
-  return { a: stores[0]!, b: stores[1]!, close: () => Promise.all(handles.map((h) => h.close())) };
+  const close = async () => {
+    await deleteNamespace(handles[0]!.redis, prefix);
+    await Promise.all(handles.map((h) => h.close()));
+  };
+  return { a: stores[0]!, b: stores[1]!, close };
 }
 
 describe('routing memory in Redis', () => {
@@ -117,6 +121,9 @@ describe('two router instances', () => {
       expect(body.segments.map((row) => row.psp)).toContain('atlas');
     } finally {
       await setPspMode(psps.get('atlas')!, 'healthy');
+      const cleanup = createRedis((await redisServer()).url);
+      await deleteNamespace(cleanup.redis, redisPrefix);
+      await cleanup.close();
       await first.close();
       await second.close();
     }

@@ -15,7 +15,7 @@ const config = loadConfigOrExit(RouterConfigSchema);
 const logger = createLogger({ name: 'payment-router', level: config.LOG_LEVEL });
 const redisHandle = createRedis(config.REDIS_URL, {
   name: 'payment-router',
-  keyPrefix: 'payment-router',
+  keyPrefix: config.REDIS_KEY_PREFIX,
 });
 const deps = await createPaymentDeps({
   pgUrl: config.PG_URL,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createRedis } from '@scale-models/redis';
+import { createRedis, deleteNamespace } from '@scale-models/redis';
 import type { ServiceApp } from '@scale-models/service-kit';
 import { createTestDatabase, redis as redisServer } from '@scale-models/testkit';
 import type { TestDatabase } from '@scale-models/testkit';
@@ -36,10 +36,8 @@ export async function startRouter(
 ): Promise<Router> {
   const database = await createTestDatabase('payment_router');
   const { url } = await redisServer();
-  const redis = createRedis(url, {
-    name: 'payment-router-test',
-    keyPrefix: options.redisPrefix ?? `payment-router-test-${randomUUID()}`,
-  });
+  const namespace = options.redisPrefix ?? `payment-router-test-${randomUUID()}`;
+  const redis = createRedis(url, { name: 'payment-router-test', keyPrefix: namespace });
   const deps = await createPaymentDeps({
     pgUrl: database.url,
     redis: redis.redis,
@@ -66,6 +64,8 @@ export async function startRouter(
       await app.close();
       await Promise.all([...deps.psps.values()].map((psp) => psp.close()));
       await deps.pool.end();
+      // A shared prefix is the caller's to clean up.
+      if (options.redisPrefix === undefined) await deleteNamespace(redis.redis, namespace);
       await redis.close();
       await database.drop();
     },
