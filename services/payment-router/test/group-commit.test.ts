@@ -64,6 +64,31 @@ describe('the batcher', () => {
     expect(batches).toEqual([[0], [1, 2, 3], [4]]);
   });
 
+  it('with maxInFlight 2, starts a second batch while the first commits, and no third', async () => {
+    const batches: number[][] = [];
+    let committing = 0;
+    let mostAtOnce = 0;
+    const batcher = new Batcher<number, number>({
+      maxBatch: 2,
+      maxWaitMs: 0,
+      maxInFlight: 2,
+      runBatch: async (items) => {
+        batches.push(items);
+        mostAtOnce = Math.max(mostAtOnce, ++committing);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        committing--;
+        return items.map((n) => ({ ok: true as const, value: n }));
+      },
+      runOne: () => Promise.reject(new Error('not used')),
+    });
+    const first = batcher.submit(0);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const rest = [1, 2, 3, 4].map((n) => batcher.submit(n));
+    expect(await Promise.all([first, ...rest])).toEqual([0, 1, 2, 3, 4]);
+    expect(batches).toEqual([[0], [1, 2], [3, 4]]);
+    expect(mostAtOnce).toBe(2);
+  });
+
   it('runs each item alone when the whole batch fails, so none is lost', async () => {
     const batcher = new Batcher<number, number>({
       maxBatch: 10,
@@ -168,6 +193,57 @@ describe('group commit in PostgreSQL', () => {
     expect(books.driftedAccounts).toEqual([]);
   });
 
+  it('runs a batch whose ledger post fails payment by payment: the payment at fault fails alone', async () => {
+    const { calls, counting } = countingPool(pool);
+    const finisher = createFinishBatcher(counting, { maxBatch: 64, maxWaitMs: 500 });
+    const deps = { pool, ledger: new LedgerStore(pool), finisher } as unknown as PaymentDeps;
+    const approve = (row: PaymentRow) =>
+      finishAttempt(deps, row, {
+        attemptId: randomUUID(),
+        psp: 'atlas',
+        outcome: { kind: 'approved', pspChargeId: `ch_${row.id}` },
+        latencyMs: 3,
+      });
+    await approve(await processing()); // creates the EUR accounts
+    const [good, bad] = [await processing(), await processing()];
+    calls.length = 0;
+    // Moves legally, but its transfer does not balance: only the batch's post at the end,
+    // after every item's subtransaction, finds out.
+    const unbalanced: FinishItem = {
+      payment: bad.id,
+      attempt: null,
+      move: { status: 'authorized', psp: 'atlas' },
+      operation: null,
+      transfers: [
+        {
+          id: randomUUID(),
+          kind: 'authorize',
+          paymentId: bad.id,
+          entries: [
+            { account: 'cardholders:EUR', currency: 'EUR', shard: 0, amount: -1000 },
+            { account: 'customer_funds:EUR', currency: 'EUR', shard: 0, amount: 999 },
+          ],
+        },
+      ],
+      events: [],
+    };
+    const results = await Promise.allSettled([approve(good), finisher.submit(unbalanced)]);
+    expect(calls).toEqual(['finish_payments', 'finish_payment', 'finish_payment']);
+    expect(results[0]).toMatchObject({ status: 'fulfilled', value: { status: 'captured' } });
+    expect(results[1]).toMatchObject({
+      status: 'rejected',
+      reason: { constraint: 'transfer_balanced' },
+    });
+    const { rows } = await pool.query<{ status: string }>(
+      'SELECT status FROM payments WHERE id = $1',
+      [bad.id],
+    );
+    expect(rows[0]!.status).toBe('processing');
+    const books = await trialBalance(pool);
+    expect(books.unbalancedTransfers).toEqual([]);
+    expect(books.driftedAccounts).toEqual([]);
+  });
+
   it('answers a payment the recovery job already finished with its row, untouched', async () => {
     const finisher = createFinishBatcher(pool, { maxBatch: 64, maxWaitMs: 0 });
     const deps = { pool, ledger: new LedgerStore(pool), finisher } as unknown as PaymentDeps;
@@ -246,13 +322,15 @@ describe('group commit in PostgreSQL', () => {
   });
 
   it('reaches keys, payments and balance rows by key in every batch function, however large the tables', async () => {
-    // Tables big enough that a plan scanning one shows in its cost (3,000 keys, 3,000
-    // payments, 3,200 balance rows), analyzed, as after a while in production.
+    // Tables big enough that a plan scanning one shows in its cost (3,000 keys, payments and
+    // transfers, 3,200 balance rows), analyzed, as after a while in production.
     await pool.query(`INSERT INTO idempotency_keys (merchant_id, key, request_sha256, state, locked_until)
                       SELECT 'm', 'old-' || g, '\\x00', 'done', now() FROM generate_series(1, 3000) g`);
     await pool.query(`INSERT INTO payments (id, merchant_id, amount, currency, status, capture_method, card_token, card_brand, card_last4, card_country, fraud)
                       SELECT gen_random_uuid(), 'm', 1000, 'EUR', 'processing', 'automatic', 'tok', 'visa', '4242', 'DE', '{}'
                       FROM generate_series(1, 3000)`);
+    await pool.query(`INSERT INTO ledger_transfers (id, kind)
+                      SELECT gen_random_uuid(), 'authorize' FROM generate_series(1, 3000)`);
     await pool.query(`WITH accounts AS (
                         INSERT INTO ledger_accounts (code, currency, allow_negative)
                         SELECT 'filler:' || g, 'EUR', true FROM generate_series(1, 200) g RETURNING code)

@@ -17,24 +17,30 @@ export interface BatcherOptions<I, O> {
   maxBatch: number;
   /** How long the first item of an idle batcher waits for company (0: this event-loop turn only). */
   maxWaitMs: number;
+  /** Batches committing at once (default 1); more only where batches do not queue on each other's locks. */
+  maxInFlight?: number;
 }
 
 /**
  * Group commit, like a dynamic batcher of model inference: items submitted while a batch is
  * being committed wait and go together in the next one (at most `maxBatch`), so the commit
  * rate stays about the database's round-trip rate whatever the request rate; at low load an
- * item waits only `maxWaitMs`. One batch in flight at a time. Each caller is answered after
+ * item waits only `maxWaitMs`. One batch in flight at a time, or `maxInFlight`. Each caller is answered after
  * its batch committed, with its own result or error; a batch that fails as a whole is run
  * again item by item, so nothing is lost and one item cannot fail another.
  */
 export class Batcher<I, O> {
   private readonly options: BatcherOptions<I, O>;
   private queue: { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }[] = [];
-  private inFlight = false;
+  private inFlight = 0;
   private scheduled = false;
 
   constructor(options: BatcherOptions<I, O>) {
     this.options = options;
+  }
+
+  private full(): boolean {
+    return this.inFlight >= (this.options.maxInFlight ?? 1);
   }
 
   submit(item: I): Promise<O> {
@@ -45,7 +51,7 @@ export class Batcher<I, O> {
   }
 
   private schedule(): void {
-    if (this.inFlight || this.scheduled) return;
+    if (this.full() || this.scheduled) return;
     this.scheduled = true;
     const flush = () => {
       this.scheduled = false;
@@ -58,8 +64,8 @@ export class Batcher<I, O> {
   }
 
   private async flush(): Promise<void> {
-    if (this.inFlight || this.queue.length === 0) return;
-    this.inFlight = true;
+    if (this.full() || this.queue.length === 0) return;
+    this.inFlight++;
     const batch = this.queue.splice(0, this.options.maxBatch);
     try {
       let results: ItemResult<O>[] | undefined;
@@ -86,7 +92,7 @@ export class Batcher<I, O> {
         });
       }
     } finally {
-      this.inFlight = false;
+      this.inFlight--;
       // Whatever came in meanwhile goes at once: it has waited one commit already.
       if (this.queue.length > 0) void this.flush();
     }

@@ -215,8 +215,10 @@ export class FinishItemError extends Error {
 }
 
 /**
- * Group commit (migrations/0004, `finish_payments`): the finish steps of concurrent
+ * Group commit (migrations/0004, 0007: `finish_payments`): the finish steps of concurrent
  * authorizations in one call and one transaction, each item in a subtransaction of its own.
+ * Two batches commit at once: they share only the balance rows, which a batch locks in its
+ * last statement (0007), so the second does not wait for the first.
  */
 export function createFinishBatcher(
   pool: Pick<pg.Pool, 'query'>,
@@ -224,6 +226,7 @@ export function createFinishBatcher(
 ): Batcher<FinishItem, PaymentRow> {
   return new Batcher<FinishItem, PaymentRow>({
     ...options,
+    maxInFlight: 2,
     runOne: (item) => finishOne(pool, item),
     runBatch: async (items) => {
       const { rows } = await pool.query<FinishedRow>({
