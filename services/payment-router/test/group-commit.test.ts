@@ -140,6 +140,7 @@ describe('group commit in PostgreSQL', () => {
       operation: null,
       transfers: [],
       events: [],
+      key: null,
     };
     const results = await Promise.allSettled([
       finishAttempt(deps, approved, {
@@ -149,7 +150,7 @@ describe('group commit in PostgreSQL', () => {
         latencyMs: 3,
       }),
       finisher.submit(illegal),
-      finishDeclined(deps, declined, 'fraud_suspected', routing),
+      finishDeclined(deps, declined, 'fraud_suspected', { trace: routing }),
     ]);
     expect(calls.filter((name) => name === 'finish_payments')).toHaveLength(1);
     expect(results[0]).toMatchObject({ status: 'fulfilled', value: { status: 'captured' } });
@@ -226,9 +227,11 @@ describe('group commit in PostgreSQL', () => {
         },
       ],
       events: [],
+      key: null,
     };
     const results = await Promise.allSettled([approve(good), finisher.submit(unbalanced)]);
-    expect(calls).toEqual(['finish_payments', 'finish_payment', 'finish_payment']);
+    // The batch, then each payment as a batch of its own.
+    expect(calls).toEqual(['finish_payments', 'finish_payments', 'finish_payments']);
     expect(results[0]).toMatchObject({ status: 'fulfilled', value: { status: 'captured' } });
     expect(results[1]).toMatchObject({
       status: 'rejected',
@@ -249,8 +252,8 @@ describe('group commit in PostgreSQL', () => {
     const deps = { pool, ledger: new LedgerStore(pool), finisher } as unknown as PaymentDeps;
     const row = await processing();
     const routing = { reasons: [], attempts: [] };
-    await finishDeclined(deps, row, 'first', routing);
-    const again = await finishDeclined(deps, row, 'second', routing);
+    await finishDeclined(deps, row, 'first', { trace: routing });
+    const again = await finishDeclined(deps, row, 'second', { trace: routing });
     expect(again).toMatchObject({ status: 'declined', declineCode: 'first' });
   });
 

@@ -235,6 +235,28 @@ describe('idempotency', () => {
     expect(other.json()).toMatchObject({ code: 'idempotency.key_reused' });
   });
 
+  it('stores the answer in the finish transaction, and replays it equal for approved and declined payments', async () => {
+    const declinedCard = { number: '4000000000009995', expMonth: 1, expYear: 2031 };
+    for (const [body, status] of [
+      [paymentBody(), 201],
+      [paymentBody({ card: declinedCard }), 402],
+    ] as const) {
+      const key = randomUUID();
+      const first = await create(body, key);
+      expect(first.statusCode).toBe(status);
+      const { rows } = await router.deps.pool.query<{ state: string; response_status: number }>(
+        'SELECT state, response_status FROM idempotency_keys WHERE key = $1',
+        [key],
+      );
+      expect(rows).toEqual([{ state: 'done', response_status: status }]);
+      const again = await create(body, key);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.statusCode).toBe(status);
+      // The stored answer is built in SQL (payment_view), the first one by viewOf.
+      expect(again.json()).toEqual(first.json());
+    }
+  });
+
   it('treats a key older than 24 hours as new', async () => {
     const key = randomUUID();
     const first = (await create(paymentBody(), key)).json<PaymentView>();

@@ -13,6 +13,8 @@ export interface Execution {
 /** The response, and whether it is final (stored for replay) or a "still processing" answer. */
 export interface Outcome extends StoredResponse {
   final: boolean;
+  /** Already stored under the key by the execution itself (in its last transaction). */
+  stored?: boolean;
 }
 
 /**
@@ -67,7 +69,7 @@ export async function runIdempotent(
       final: true,
     };
   }
-  if (outcome.final) await store.complete(merchantId, key, outcome);
+  if (outcome.final && outcome.stored !== true) await store.complete(merchantId, key, outcome);
   else await store.release(merchantId, key);
   return sendJson(reply, outcome.status, outcome.body);
 }

@@ -58,7 +58,7 @@ export function paymentRoutes(deps: PaymentDeps, merchants: MerchantKeys): Route
           merchantId,
           fingerprintBody,
           async ({ paymentId, key }) => {
-            const view =
+            const { view, answerStored } =
               paymentId === null
                 ? await authorize(
                     deps,
@@ -71,10 +71,10 @@ export function paymentRoutes(deps: PaymentDeps, merchants: MerchantKeys): Route
                       ...(body.description === undefined ? {} : { description: body.description }),
                     },
                   )
-                : await resume(deps, paymentId);
+                : { view: await resume(deps, paymentId), answerStored: false };
             return view.status === 'processing'
               ? { status: 202, body: view, final: false }
-              : { status: createStatusOf(view), body: view, final: true };
+              : { status: createStatusOf(view), body: view, final: true, stored: answerStored };
           },
         );
       },

@@ -9,7 +9,7 @@ import { mayCascade } from '../domain/routing/decline.ts';
 import type { RoutedPayment } from '../domain/routing/routing-rules.ts';
 import type { NewPayment, PlannedAttempt } from './begin-payment.ts';
 import { beginPayment, insertAttempt } from './begin-payment.ts';
-import type { FinishedAttempt } from './finish-payment.ts';
+import type { FinishedAttempt, KeyBinding } from './finish-payment.ts';
 import { finishAttempt, finishDeclined, finishExhausted, recordAttempt } from './finish-payment.ts';
 import type { PaymentDeps } from './payment-deps.ts';
 import type { PaymentView, RoutingTrace } from './payment-view.ts';
@@ -25,26 +25,27 @@ export interface CreatePayment {
   description?: string;
 }
 
-/** The idempotency key the payment is created under, bound to it in the first statement. */
-export interface KeyBinding {
-  merchantId: string;
-  key: string;
-}
-
 /** At most this many PSPs are tried for one payment. */
 const MAX_ATTEMPTS = 3;
+
+/** The payment as it stands, and whether its finish stored the answer under the request's key. */
+export interface Authorization {
+  view: PaymentView;
+  answerStored: boolean;
+}
 
 /**
  * Authorizes a payment: vault the card, score fraud, plan the route, then try PSPs in order.
  * The payment row exists (processing, leased) before any PSP call, so a crash at any point
  * leaves something the recovery job can resolve by status inquiry; every PSP call carries the
- * attempt id as the PSP's idempotency key, so no retry charges twice.
+ * attempt id as the PSP's idempotency key, so no retry charges twice. The key the payment is
+ * created under is bound to it when it begins, and its answer is stored when it finishes.
  */
 export async function authorize(
   deps: PaymentDeps,
   binding: KeyBinding,
   input: CreatePayment,
-): Promise<PaymentView> {
+): Promise<Authorization> {
   const sealed = deps.vault.seal(input.card);
   const id = uuidv7();
   const routed: RoutedPayment = {
@@ -84,7 +85,12 @@ export async function authorize(
     deps.beginner === undefined
       ? await beginPayment(deps.pool, payment)
       : await deps.beginner.submit(payment);
-  if (declined) return finishDeclined(deps, row, 'fraud_suspected', trace);
+  const context = { trace, key: binding };
+  const stored = async (finishing: Promise<PaymentView>) => ({
+    view: await finishing,
+    answerStored: true,
+  });
+  if (declined) return stored(finishDeclined(deps, row, 'fraud_suspected', context));
 
   let last: FinishedAttempt | undefined;
   while (next !== undefined) {
@@ -111,14 +117,14 @@ export async function authorize(
     if (outcome.kind === 'unknown') {
       // The PSP may have charged: leave the payment processing for the recovery job.
       await recordAttempt(deps.pool, attemptId, outcome, latencyMs);
-      return viewOf(row);
+      return { view: viewOf(row), answerStored: false };
     }
-    if (!mayCascade(outcome)) return finishAttempt(deps, row, last, trace);
+    if (!mayCascade(outcome)) return stored(finishAttempt(deps, row, last, context));
     await recordAttempt(deps.pool, attemptId, outcome, latencyMs);
     next = await nextAttempt(deps, plan, next.seq + 1, trace);
     if (next !== undefined) await insertAttempt(deps.pool, id, next);
   }
-  return finishExhausted(deps, row, last, trace);
+  return stored(finishExhausted(deps, row, last, context));
 }
 
 /** The next PSP to try from candidate `from` on, skipping those whose breaker is open. */

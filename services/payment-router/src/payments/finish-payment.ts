@@ -9,6 +9,19 @@ import type { PaymentRow, PaymentView, RoutingTrace } from './payment-view.ts';
 import { viewOf } from './payment-view.ts';
 import { outboxEventOf, paymentRef, transferId } from './payment-writes.ts';
 import { Batcher } from './batcher.ts';
+import type { ItemResult } from './batcher.ts';
+
+/** The idempotency key a payment was created under, whose answer its finish stores. */
+export interface KeyBinding {
+  merchantId: string;
+  key: string;
+}
+
+/** What a finish knows beyond the row: the routing trace so far, and the request's key. */
+export interface FinishContext {
+  trace?: RoutingTrace;
+  key?: KeyBinding;
+}
 
 export interface FinishedAttempt {
   attemptId: string;
@@ -66,20 +79,26 @@ export function finishAttempt(
   deps: PaymentDeps,
   row: PaymentRow,
   attempt: FinishedAttempt,
-  trace?: RoutingTrace,
+  context: FinishContext = {},
 ): Promise<PaymentView> {
   const { outcome, psp } = attempt;
-  const routing = trace ?? row.routing;
+  const routing = context.trace ?? row.routing;
   const recorded = attemptFields(attempt.attemptId, outcome, attempt.latencyMs);
   if (outcome.kind !== 'approved') {
     const declineCode = 'code' in outcome ? outcome.code : outcome.kind;
-    return finishPayment(deps, row, recorded, [{ status: 'declined', psp, declineCode, routing }]);
+    const steps: Step[] = [{ status: 'declined', psp, declineCode, routing }];
+    return finishPayment(deps, row, { attempt: recorded, steps, key: context.key });
   }
   const steps: Step[] = [{ status: 'authorized', psp, pspChargeId: outcome.pspChargeId, routing }];
   if (row.capture_method === 'automatic') {
     steps.push({ status: 'captured', capturedAmount: Number(row.amount) });
   }
-  return finishPayment(deps, row, recorded, steps, attempt.attemptId);
+  return finishPayment(deps, row, {
+    attempt: recorded,
+    steps,
+    captureOperationId: attempt.attemptId,
+    key: context.key,
+  });
 }
 
 /** No PSP approved: declined with the last soft decline, else failed (nothing answered). */
@@ -87,13 +106,12 @@ export function finishExhausted(
   deps: PaymentDeps,
   row: PaymentRow,
   last: FinishedAttempt | undefined,
-  trace?: RoutingTrace,
+  context: FinishContext = {},
 ) {
-  if (last?.outcome.kind === 'soft_decline') return finishAttempt(deps, row, last, trace);
+  if (last?.outcome.kind === 'soft_decline') return finishAttempt(deps, row, last, context);
   const declineCode = last?.outcome.kind === 'timeout' ? 'psp_timeout' : 'no_psp_available';
-  return finishPayment(deps, row, undefined, [
-    { status: 'failed', declineCode, routing: trace ?? row.routing },
-  ]);
+  const steps: Step[] = [{ status: 'failed', declineCode, routing: context.trace ?? row.routing }];
+  return finishPayment(deps, row, { steps, key: context.key });
 }
 
 /** Declined before any PSP call (fraud). */
@@ -101,9 +119,10 @@ export function finishDeclined(
   deps: PaymentDeps,
   row: PaymentRow,
   declineCode: string,
-  routing: RoutingTrace,
+  context: FinishContext & { trace: RoutingTrace },
 ) {
-  return finishPayment(deps, row, undefined, [{ status: 'declined', declineCode, routing }]);
+  const steps: Step[] = [{ status: 'declined', declineCode, routing: context.trace }];
+  return finishPayment(deps, row, { steps, key: context.key });
 }
 
 const EVENT_OF: Partial<Record<PaymentStatus, PaymentEventName>> = {
@@ -114,18 +133,22 @@ const EVENT_OF: Partial<Record<PaymentStatus, PaymentEventName>> = {
 };
 
 /**
- * One round trip (the SQL function `finish_payment`, migrations/0002): the attempt's answer,
- * the payment's moves, the settleable capture, the ledger transfers and one outbox event per
- * move, in one transaction. Events and transfers are computed here from the row as each move
- * leaves it.
+ * One round trip (the SQL function `finish_payments`, migrations/0002 to 0008): the attempt's
+ * answer, the payment's moves, the settleable capture, the ledger transfers, one outbox event
+ * per move and, given the request's key, the answer stored under it, in one transaction.
+ * Events and transfers are computed here from the row as each move leaves it.
  */
 async function finishPayment(
   deps: PaymentDeps,
   row: PaymentRow,
-  attempt: ReturnType<typeof attemptFields> | undefined,
-  steps: Step[],
-  captureOperationId?: string,
+  finish: {
+    attempt?: ReturnType<typeof attemptFields>;
+    steps: Step[];
+    captureOperationId?: string | undefined;
+    key?: KeyBinding | undefined;
+  },
 ): Promise<PaymentView> {
+  const { attempt, steps, captureOperationId, key } = finish;
   const transfers: Transfer[] = [];
   const events = [];
   let after = row;
@@ -154,6 +177,7 @@ async function finishPayment(
     operation,
     transfers: await deps.ledger.prepareRows(transfers),
     events,
+    key: key === undefined ? null : { merchant: key.merchantId, key: key.key },
   };
   const finished =
     deps.finisher === undefined
@@ -176,7 +200,7 @@ interface Move extends Step {
   via?: PaymentStatus;
 }
 
-/** The arguments of the SQL function finish_payment, as one JSON object. */
+/** An item of the SQL function finish_payments: the arguments of finish_payment, and the key. */
 export interface FinishItem {
   payment: string;
   attempt: ReturnType<typeof attemptFields> | null;
@@ -184,23 +208,39 @@ export interface FinishItem {
   operation: { id: string; kind: string; amount: number } | null;
   transfers: unknown[];
   events: unknown[];
+  /** The request whose answer to store, as {merchant, key}. */
+  key: { merchant: string; key: string } | null;
 }
 
-/** One finish step in a transaction of its own (one call of `finish_payment`). */
+/** One finish step in a transaction of its own: a batch of one. */
 export async function finishOne(pool: Pick<pg.Pool, 'query'>, item: FinishItem) {
-  const { rows } = await pool.query<PaymentRow>({
-    name: 'finish_payment',
-    text: 'SELECT * FROM finish_payment($1, $2::jsonb, $3::jsonb, $4::jsonb, $5::jsonb, $6::jsonb)',
-    values: [
-      item.payment,
-      item.attempt === null ? null : JSON.stringify(item.attempt),
-      JSON.stringify(item.move),
-      item.operation === null ? null : JSON.stringify(item.operation),
-      JSON.stringify(item.transfers),
-      JSON.stringify(item.events),
-    ],
+  const [result] = await finishBatch(pool, [item]);
+  if (!result!.ok) throw result!.error;
+  return result!.value;
+}
+
+/** Items of a batch in one call of `finish_payments`; one result (row or error) per item. */
+async function finishBatch(
+  pool: Pick<pg.Pool, 'query'>,
+  items: FinishItem[],
+): Promise<ItemResult<PaymentRow>[]> {
+  const { rows } = await pool.query<FinishedRow>({
+    name: 'finish_payments',
+    text: 'SELECT f.idx, f.err_state, f.err_message, f.err_constraint, (f.p).* FROM finish_payments($1::jsonb) f ORDER BY f.idx',
+    values: [JSON.stringify(items)],
   });
-  return rows[0]!;
+  return rows.map(({ idx: _idx, err_state, err_message, err_constraint, ...row }) =>
+    err_state === null
+      ? { ok: true as const, value: row }
+      : {
+          ok: false as const,
+          error: new FinishItemError(
+            err_state,
+            err_message ?? 'finish failed',
+            err_constraint ?? undefined,
+          ),
+        },
+  );
 }
 
 /** An item of a batch that failed alone, as pg reports a failed statement. */
@@ -228,25 +268,7 @@ export function createFinishBatcher(
     ...options,
     maxInFlight: 2,
     runOne: (item) => finishOne(pool, item),
-    runBatch: async (items) => {
-      const { rows } = await pool.query<FinishedRow>({
-        name: 'finish_payments',
-        text: 'SELECT f.idx, f.err_state, f.err_message, f.err_constraint, (f.p).* FROM finish_payments($1::jsonb) f ORDER BY f.idx',
-        values: [JSON.stringify(items)],
-      });
-      return rows.map(({ idx: _idx, err_state, err_message, err_constraint, ...row }) =>
-        err_state === null
-          ? { ok: true as const, value: row }
-          : {
-              ok: false as const,
-              error: new FinishItemError(
-                err_state,
-                err_message ?? 'finish failed',
-                err_constraint ?? undefined,
-              ),
-            },
-      );
-    },
+    runBatch: (items) => finishBatch(pool, items),
   });
 }
 
