@@ -136,9 +136,13 @@ describe('PSP failures', () => {
         const view = await pay(router);
         routedTo.push(view.routing.attempts[0]!.psp);
       }
-      const share = (list: string[]) => list.filter((psp) => psp === 'atlas').length / list.length;
-      expect(share(routedTo.slice(-40))).toBeLessThan(share(routedTo.slice(0, 20)) + 0.01);
-      expect(share(routedTo.slice(-40))).toBeLessThan(0.2);
+      // It tried atlas first early on, so it had something to learn (untried, atlas would be
+      // drawn first a third of the time: never in 40 payments has odds of one in 10 million)...
+      expect(routedTo.slice(0, 40)).toContain('atlas');
+      // ...and after that, sends it little more than exploration. (Comparing the late share
+      // with the first 20 payments' was flaky: both are a few payments out of 20 or 40.)
+      const late = routedTo.slice(-40).filter((psp) => psp === 'atlas').length;
+      expect(late / 40).toBeLessThan(0.2);
     });
   });
 });
