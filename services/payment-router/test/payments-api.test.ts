@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PaymentView } from '../src/payments/payment-view.ts';
 import type { ServiceProcess, PspName } from './support/processes.ts';
 import { chargesAt, pspUrls, startPsps } from './support/processes.ts';
@@ -242,8 +242,15 @@ describe('idempotency', () => {
       [paymentBody({ card: declinedCard }), 402],
     ] as const) {
       const key = randomUUID();
+      const release = vi.spyOn(router.deps.idempotency, 'release');
+      const complete = vi.spyOn(router.deps.idempotency, 'complete');
       const first = await create(body, key);
       expect(first.statusCode).toBe(status);
+      // Nothing more to write for the key after the finish.
+      expect(release).not.toHaveBeenCalled();
+      expect(complete).not.toHaveBeenCalled();
+      release.mockRestore();
+      complete.mockRestore();
       const { rows } = await router.deps.pool.query<{ state: string; response_status: number }>(
         'SELECT state, response_status FROM idempotency_keys WHERE key = $1',
         [key],

@@ -69,8 +69,8 @@ export async function runIdempotent(
       final: true,
     };
   }
-  if (outcome.final && outcome.stored !== true) await store.complete(merchantId, key, outcome);
-  else await store.release(merchantId, key);
+  if (!outcome.final) await store.release(merchantId, key);
+  else if (outcome.stored !== true) await store.complete(merchantId, key, outcome);
   return sendJson(reply, outcome.status, outcome.body);
 }
 
