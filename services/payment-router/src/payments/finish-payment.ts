@@ -133,7 +133,7 @@ const EVENT_OF: Partial<Record<PaymentStatus, PaymentEventName>> = {
 };
 
 /**
- * One round trip (the SQL function `finish_payments`, migrations/0002 to 0008): the attempt's
+ * One round trip (the SQL function `finish_payments`, migrations/0002 to 0006): the attempt's
  * answer, the payment's moves, the settleable capture, the ledger transfers, one outbox event
  * per move and, given the request's key, the answer stored under it, in one transaction.
  * Events and transfers are computed here from the row as each move leaves it.
@@ -255,10 +255,10 @@ export class FinishItemError extends Error {
 }
 
 /**
- * Group commit (migrations/0004, 0007: `finish_payments`): the finish steps of concurrent
+ * Group commit (migrations/0004, 0006: `finish_payments`): the finish steps of concurrent
  * authorizations in one call and one transaction, each item in a subtransaction of its own.
  * Two batches commit at once: they share only the balance rows, which a batch locks in its
- * last statement (0007), so the second does not wait for the first.
+ * last statement (0006), so the second does not wait for the first.
  */
 export function createFinishBatcher(
   pool: Pick<pg.Pool, 'query'>,
