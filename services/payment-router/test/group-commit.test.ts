@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LedgerStore, trialBalance } from '../src/adapters/ledger-store.ts';
 import { CardVault } from '../src/adapters/card-vault.ts';
 import { checkCard } from '../src/domain/card.ts';
+import type { CheckedCard } from '../src/domain/card.ts';
 import { Batcher } from '../src/payments/batcher.ts';
 import type { NewPayment } from '../src/payments/begin-payment.ts';
 import { createBeginBatcher } from '../src/payments/begin-payment.ts';
@@ -284,26 +285,10 @@ describe('group commit in PostgreSQL', () => {
 
   it('begins a batch of payments in one statement; the same card twice begins each alone', async () => {
     const { calls, counting } = countingPool(pool);
-    const vault = new CardVault('a1'.repeat(32));
     const beginner = createBeginBatcher(counting, { maxBatch: 64, maxWaitMs: 50 });
     const cards = [freshCard(), freshCard()].map((number) =>
       checkCard({ number, expMonth: 12, expYear: 2031 }, new Date()),
     );
-    const newPayment = (card: (typeof cards)[number]): NewPayment => ({
-      id: randomUUID(),
-      merchantId: 'm',
-      key: randomUUID(),
-      money: { amount: 1000, currency: 'EUR' },
-      captureMethod: 'automatic',
-      card,
-      sealed: vault.seal(card),
-      country: 'DE',
-      fraud: { score: 0.1, decision: 'approve', reasons: [] },
-      routing: { reasons: [], attempts: [] },
-      description: null,
-      leaseMs: 15_000,
-      firstAttempt: { attemptId: randomUUID(), seq: 0, psp: 'atlas' },
-    });
     const first = await Promise.all(cards.map((card) => beginner.submit(newPayment(card))));
     expect(calls).toEqual(['begin_payments']);
     expect(first.map((row) => row.status)).toEqual(['processing', 'processing']);
@@ -366,34 +351,19 @@ describe('group commit in PostgreSQL', () => {
         ledger: new LedgerStore(explaining),
         finisher,
       } as unknown as PaymentDeps;
-      const vault = new CardVault('a1'.repeat(32));
       const authorize = async (): Promise<void> => {
-        const key = randomUUID();
         const card = checkCard({ number: freshCard(), expMonth: 12, expYear: 2031 }, new Date());
-        await keys.claim('m', key, Buffer.from('f'));
-        const attemptId = randomUUID();
-        const row = await beginner.submit({
-          id: randomUUID(),
-          merchantId: 'm',
-          key,
-          money: { amount: 1000, currency: 'EUR' },
-          captureMethod: 'automatic',
-          card,
-          sealed: vault.seal(card),
-          country: 'DE',
-          fraud: { score: 0.1, decision: 'approve', reasons: [] },
-          routing: { reasons: [], attempts: [] },
-          description: null,
-          leaseMs: 15_000,
-          firstAttempt: { attemptId, seq: 0, psp: 'atlas' },
-        });
+        const payment = newPayment(card);
+        await keys.claim('m', payment.key, Buffer.from('f'));
+        const { attemptId } = payment.firstAttempt!;
+        const row = await beginner.submit(payment);
         const done = await finishAttempt(deps, row, {
           attemptId,
           psp: 'atlas',
           outcome: { kind: 'approved', pspChargeId: `ch_${attemptId}` },
           latencyMs: 3,
         });
-        await keys.complete('m', key, { status: 201, body: { id: done.id } });
+        await keys.complete('m', payment.key, { status: 201, body: { id: done.id } });
       };
       // Batches of three, six times: PL/pgSQL plans a statement anew for five calls, then
       // keeps a generic plan; both kinds are checked.
@@ -419,6 +389,27 @@ describe('group commit in PostgreSQL', () => {
     expect(plans.flatMap(wholeTableScans)).toEqual([]);
   });
 });
+
+const vault = new CardVault('a1'.repeat(32));
+
+/** A new payment of merchant `m` by `card`, under a fresh key, its first attempt at atlas. */
+function newPayment(card: CheckedCard): NewPayment {
+  return {
+    id: randomUUID(),
+    merchantId: 'm',
+    key: randomUUID(),
+    money: { amount: 1000, currency: 'EUR' },
+    captureMethod: 'automatic',
+    card,
+    sealed: vault.seal(card),
+    country: 'DE',
+    fraud: { score: 0.1, decision: 'approve', reasons: [] },
+    routing: { reasons: [], attempts: [] },
+    description: null,
+    leaseMs: 15_000,
+    firstAttempt: { attemptId: randomUUID(), seq: 0, psp: 'atlas' },
+  };
+}
 
 /**
  * The scan nodes of a plan that read a hot table, or its whole index, instead of looking
