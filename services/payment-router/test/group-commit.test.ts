@@ -47,45 +47,13 @@ describe('the batcher', () => {
   });
 
   it('sends what arrives during a commit in the next batch, at most maxBatch at a time', async () => {
-    const batches: number[][] = [];
-    const batcher = new Batcher<number, number>({
-      maxBatch: 3,
-      maxWaitMs: 0,
-      runBatch: async (items) => {
-        batches.push(items);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        return items.map((n) => ({ ok: true as const, value: n }));
-      },
-      runOne: () => Promise.reject(new Error('not used')),
-    });
-    const first = batcher.submit(0);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const rest = [1, 2, 3, 4].map((n) => batcher.submit(n));
-    expect(await Promise.all([first, ...rest])).toEqual([0, 1, 2, 3, 4]);
+    const { batches, mostAtOnce } = await fiveItemsDuringACommit({ maxBatch: 3 });
     expect(batches).toEqual([[0], [1, 2, 3], [4]]);
+    expect(mostAtOnce).toBe(1);
   });
 
   it('with maxInFlight 2, starts a second batch while the first commits, and no third', async () => {
-    const batches: number[][] = [];
-    let committing = 0;
-    let mostAtOnce = 0;
-    const batcher = new Batcher<number, number>({
-      maxBatch: 2,
-      maxWaitMs: 0,
-      maxInFlight: 2,
-      runBatch: async (items) => {
-        batches.push(items);
-        mostAtOnce = Math.max(mostAtOnce, ++committing);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        committing--;
-        return items.map((n) => ({ ok: true as const, value: n }));
-      },
-      runOne: () => Promise.reject(new Error('not used')),
-    });
-    const first = batcher.submit(0);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const rest = [1, 2, 3, 4].map((n) => batcher.submit(n));
-    expect(await Promise.all([first, ...rest])).toEqual([0, 1, 2, 3, 4]);
+    const { batches, mostAtOnce } = await fiveItemsDuringACommit({ maxBatch: 2, maxInFlight: 2 });
     expect(batches).toEqual([[0], [1, 2], [3, 4]]);
     expect(mostAtOnce).toBe(2);
   });
@@ -427,6 +395,33 @@ function wholeTableScans(plan: string): string[] {
       ? []
       : [`${line}\n  in: ${plan.split('\n').find((l) => l.includes('Query Text')) ?? ''}`];
   });
+}
+
+/**
+ * Item 0 alone, then items 1 to 4 while its batch commits (each commit takes 20 ms): the
+ * batches sent, and the most that committed at once.
+ */
+async function fiveItemsDuringACommit(options: { maxBatch: number; maxInFlight?: number }) {
+  const batches: number[][] = [];
+  let committing = 0;
+  let mostAtOnce = 0;
+  const batcher = new Batcher<number, number>({
+    ...options,
+    maxWaitMs: 0,
+    runBatch: async (items) => {
+      batches.push(items);
+      mostAtOnce = Math.max(mostAtOnce, ++committing);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      committing--;
+      return items.map((n) => ({ ok: true as const, value: n }));
+    },
+    runOne: () => Promise.reject(new Error('not used')),
+  });
+  const first = batcher.submit(0);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const rest = [1, 2, 3, 4].map((n) => batcher.submit(n));
+  expect(await Promise.all([first, ...rest])).toEqual([0, 1, 2, 3, 4]);
+  return { batches, mostAtOnce };
 }
 
 /** The pool, with the name of every statement sent through it noted in `calls`. */
