@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Metadata } from '@grpc/grpc-js';
 import type pg from 'pg';
 import { createPool, migrate } from '@scale-models/postgres';
-import { createRedis } from '@scale-models/redis';
+import { createRedis, deleteNamespace } from '@scale-models/redis';
 import type { RedisHandle } from '@scale-models/redis';
 import type { LoggerOptions, ServiceApp } from '@scale-models/service-kit';
 import { createTestDatabase, redis as redisServer, uniqueName } from '@scale-models/testkit';
@@ -79,7 +79,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close() {
       await app.close();
       store.stop();
-      await deleteKeys(redis, prefix);
+      // This file's keys only: the shared Redis is never flushed.
+      await deleteNamespace(redis.redis, prefix);
       await redis.close();
       await pool.end();
       await database.drop();
@@ -96,21 +97,6 @@ async function applyRegistry(app: ServiceApp, spec: object): Promise<void> {
     payload: spec,
   });
   if (reply.statusCode !== 200) throw new Error(`apply failed: ${reply.statusCode} ${reply.body}`);
-}
-
-/** Deletes this test's keys only: the shared Redis is never flushed. */
-export async function deleteKeys(redis: RedisHandle, prefix: string): Promise<void> {
-  const raw = redis.redis.duplicate({ keyPrefix: '' });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await raw.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length > 0) await raw.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    raw.disconnect();
-  }
 }
 
 export const authHeaders = { 'x-api-key': API_KEY };
