@@ -6,7 +6,7 @@ import type { LogisticModel } from '../../src/domain/logistic-regression.ts';
 import { trainFromRows } from '../../src/domain/train-from-rows.ts';
 import { FRAUD, hoursAgo } from '../support/fixtures.ts';
 import { accountAgeOf, fraudPairs } from '../support/fraud-history.ts';
-import { authHeaders, authMetadata, startHarness } from '../support/harness.ts';
+import { authHeaders, authMetadata, startHarness, trainingSetRows } from '../support/harness.ts';
 import type { Harness } from '../support/harness.ts';
 import type {
   InferResponse,
@@ -126,16 +126,7 @@ describe('a model over a composite join key (fraud_signals: user_id and merchant
     const set = (
       await post('/v1/training-sets?feature_service=fraud_signals', entityRows)
     ).json<TrainingSet>();
-    const ndjson = (
-      await h.app.inject({
-        url: `/v1/training-sets/${set.id}/rows`,
-        headers: { ...authHeaders, accept: 'application/x-ndjson' },
-      })
-    ).body;
-    const rows = ndjson
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const rows = await trainingSetRows(h.app, set.id);
     expect(rows).toHaveLength(PAIRS.length);
     const trained = await trainFromRows(rows, FRAUD_SIGNALS, 'label');
     expect(trained.metrics.holdout_accuracy).toBeGreaterThan(0.8);

@@ -5,7 +5,7 @@ import type { LogisticModel } from '../../src/domain/logistic-regression.ts';
 import { predictMlp, trainMlp } from '../../src/domain/mlp.ts';
 import { onnxArtifactOf } from '../../src/domain/mlp-onnx.ts';
 import { trainFromRows } from '../../src/domain/train-from-rows.ts';
-import { authHeaders, authMetadata, startHarness } from '../support/harness.ts';
+import { authHeaders, authMetadata, startHarness, trainingSetRows } from '../support/harness.ts';
 import type { Harness } from '../support/harness.ts';
 import { DRIVERS, hoursAgo } from '../support/fixtures.ts';
 import type {
@@ -106,20 +106,7 @@ describe('model registry and KServe V2 inference', () => {
         payload: entityRows,
       })
     ).json<TrainingSet>();
-    const ndjson = (
-      await h.app.inject({
-        url: `/v1/training-sets/${set.id}/rows`,
-        headers: { ...authHeaders, accept: 'application/x-ndjson' },
-      })
-    ).body;
-    const trained = await trainFromRows(
-      ndjson
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
-      INPUTS,
-      'label',
-    );
+    const trained = await trainFromRows(await trainingSetRows(h.app, set.id), INPUTS, 'label');
     expect(trained.metrics.holdout_accuracy).toBeGreaterThan(0.9);
     models.push(trained.model as LogisticModel);
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamTrainingSet } from '../../src/adapters/training-sets.ts';
 import { createOracle } from '../support/duckdb-oracle.ts';
 import type { Oracle, OracleFeatureRow } from '../support/duckdb-oracle.ts';
-import { authHeaders, startHarness } from '../support/harness.ts';
+import { authHeaders, startHarness, trainingSetNdjson } from '../support/harness.ts';
 import { countOf } from '../support/responses.ts';
 import type { TrainingSet } from '../support/responses.ts';
 import type { Harness } from '../support/harness.ts';
@@ -162,19 +162,9 @@ describe('point-in-time training sets through PostgreSQL', () => {
       payload: [{ user_id: 'a', event_timestamp: BASE + 400_000 }],
     });
     const id = created.json<TrainingSet>().id;
-    const before = (
-      await h.app.inject({
-        url: `/v1/training-sets/${id}/rows`,
-        headers: { ...authHeaders, accept: 'application/x-ndjson' },
-      })
-    ).body;
+    const before = await trainingSetNdjson(h.app, id);
     await ingest('spend', [{ user_id: 'a', event_timestamp: BASE + 399_000, total: 123456 }]);
-    const after = (
-      await h.app.inject({
-        url: `/v1/training-sets/${id}/rows`,
-        headers: { ...authHeaders, accept: 'application/x-ndjson' },
-      })
-    ).body;
+    const after = await trainingSetNdjson(h.app, id);
     expect(after).toBe(before);
     expect((JSON.parse(before.trim()) as Record<string, unknown>).spend__total).not.toBe(123456);
   });

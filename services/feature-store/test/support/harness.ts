@@ -101,6 +101,26 @@ async function applyRegistry(app: ServiceApp, spec: object): Promise<void> {
 
 export const authHeaders = { 'x-api-key': API_KEY };
 
+/** A training set's rows as the API streams them: NDJSON, one row per line. */
+export async function trainingSetNdjson(app: ServiceApp, id: string): Promise<string> {
+  const reply = await app.inject({
+    url: `/v1/training-sets/${id}/rows`,
+    headers: { ...authHeaders, accept: 'application/x-ndjson' },
+  });
+  return reply.body;
+}
+
+/** A training set's rows, parsed. */
+export async function trainingSetRows(
+  app: ServiceApp,
+  id: string,
+): Promise<Record<string, unknown>[]> {
+  return (await trainingSetNdjson(app, id))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 /** The API key as gRPC metadata. */
 export function authMetadata(): Metadata {
   const metadata = new Metadata();
