@@ -13,6 +13,7 @@ import pg from 'pg';
 import { createVelocityStore } from '../src/adapters/velocity-store.ts';
 import { scoreFraud } from '../src/domain/fraud/score-fraud.ts';
 import {
+  deleteRedisNamespace,
   MERCHANT_KEYS,
   OPERATOR_KEY,
   SHOP_KEY,
@@ -170,9 +171,7 @@ try {
   await router.kill('SIGTERM');
   await Promise.all([...psps.values()].map((psp) => psp.kill()));
   await database.drop();
-  const cleanup = createRedis(redisUrl);
-  await deleteNamespace(cleanup.redis, routerNamespace);
-  await cleanup.close();
+  await deleteRedisNamespace(routerNamespace);
 }
 
 // The fraud step alone: velocity windows in Redis (one Lua call) and the scoring model.

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createRedis, deleteNamespace } from '@scale-models/redis';
 import { Kafka } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -15,7 +14,13 @@ import type { PaymentView } from '../src/payments/payment-view.ts';
 import { paymentEvents } from '../src/contracts.ts';
 import type { PspName, ServiceProcess } from './support/processes.ts';
 import { chargesAt, pspUrls, startProcess, startPsps } from './support/processes.ts';
-import { headers, MERCHANT_KEYS, OPERATOR_KEY, VAULT_KEY } from './support/router-harness.ts';
+import {
+  deleteRedisNamespace,
+  headers,
+  MERCHANT_KEYS,
+  OPERATOR_KEY,
+  VAULT_KEY,
+} from './support/router-harness.ts';
 import { paymentBody } from './support/sample-payments.ts';
 
 let psps: Map<PspName, ServiceProcess>;
@@ -34,9 +39,7 @@ afterAll(async () => {
   await Promise.all([...(psps?.values() ?? [])].map((psp) => psp.kill()));
   await pool?.end();
   await database?.drop();
-  const cleanup = createRedis((await redisServer()).url);
-  await deleteNamespace(cleanup.redis, redisNamespace);
-  await cleanup.close();
+  await deleteRedisNamespace(redisNamespace);
 });
 
 async function startRouterProcess(port: number, env: Record<string, string> = {}) {

@@ -7,7 +7,12 @@ import { createRoutingStore } from '../src/adapters/routing-store.ts';
 import type { PaymentView } from '../src/payments/payment-view.ts';
 import type { PspName, ServiceProcess } from './support/processes.ts';
 import { pspUrls, setPspMode, startPsps } from './support/processes.ts';
-import { headers, OPERATOR_KEY, startRouter } from './support/router-harness.ts';
+import {
+  deleteRedisNamespace,
+  headers,
+  OPERATOR_KEY,
+  startRouter,
+} from './support/router-harness.ts';
 import { paymentBody } from './support/sample-payments.ts';
 
 const segment = { brand: 'visa', country: 'DE', currency: 'EUR' };
@@ -121,9 +126,7 @@ describe('two router instances', () => {
       expect(body.segments.map((row) => row.psp)).toContain('atlas');
     } finally {
       await setPspMode(psps.get('atlas')!, 'healthy');
-      const cleanup = createRedis((await redisServer()).url);
-      await deleteNamespace(cleanup.redis, redisPrefix);
-      await cleanup.close();
+      await deleteRedisNamespace(redisPrefix);
       await first.close();
       await second.close();
     }

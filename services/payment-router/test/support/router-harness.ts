@@ -72,6 +72,16 @@ export async function startRouter(
   };
 }
 
+/** Deletes a Redis namespace that processes of a test or benchmark wrote under. */
+export async function deleteRedisNamespace(namespace: string): Promise<void> {
+  const handle = createRedis((await redisServer()).url);
+  try {
+    await deleteNamespace(handle.redis, namespace);
+  } finally {
+    await handle.close();
+  }
+}
+
 export function headers(key: string | undefined, apiKey = SHOP_KEY): Record<string, string> {
   return {
     authorization: `Bearer ${apiKey}`,
