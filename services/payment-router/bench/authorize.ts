@@ -184,7 +184,7 @@ try {
     const t0 = performance.now();
     const counts = await velocity.record(
       {
-        attemptId: String(i),
+        requestId: String(i),
         cardFingerprint: `card${i % 5000}`,
         ip: `ip${i % 800}`,
         email: `e${i % 3000}`,

@@ -288,6 +288,21 @@ describe('idempotency', () => {
     expect(again.json()).toEqual(first.json());
   });
 
+  it('counts a request and its duplicates once in the fraud velocity windows', async () => {
+    // Redis is asked while the key is claimed, so duplicates reach the windows too.
+    const body = paymentBody();
+    const key = randomUUID();
+    await Promise.all(Array.from({ length: 10 }, () => create(body, key)));
+    await create(body, key);
+    const { fraud } = (await create(body)).json<PaymentView>();
+    expect(fraud.decision).toBe('approve');
+    expect(fraud.reasons.map((reason) => reason.code)).not.toContain('card_velocity_10m');
+    const other = await create(body);
+    expect(other.json<PaymentView>().fraud.reasons.map((reason) => reason.detail)).toContain(
+      'card used 3 times in 10 minutes',
+    );
+  });
+
   it('50 concurrent duplicates make one payment, one PSP charge, one set of ledger entries', async () => {
     const key = randomUUID();
     const body = paymentBody({ captureMethod: 'automatic' });

@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 import type { Velocity } from '../domain/fraud/score-fraud.ts';
 
 export interface VelocityKeys {
-  attemptId: string;
+  /** One member per request: the same id twice counts once. */
+  requestId: string;
   cardFingerprint: string;
   ip: string;
   email: string;
@@ -34,7 +35,7 @@ export function createVelocityStore(redis: Redis) {
             `fraud:device-cards:${keys.deviceId}`,
             `fraud:ip-cards:${keys.ip}`,
           ],
-          [now, keys.attemptId, keys.cardFingerprint],
+          [now, keys.requestId, keys.cardFingerprint],
         );
       return {
         cardLast10m: cardLast10m!,

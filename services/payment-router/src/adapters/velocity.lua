@@ -1,6 +1,6 @@
 -- Records one payment attempt in the fraud velocity windows and returns the counts, atomically.
 -- KEYS: card, ip, email (sorted sets of attempts), device cards, ip cards (sorted sets of card
--- fingerprints scored by last use). ARGV: now (ms), attempt id, card fingerprint.
+-- fingerprints scored by last use). ARGV: now (ms), request id, card fingerprint.
 local now = tonumber(ARGV[1])
 local day = 86400000
 local function record(key, member)

@@ -17,6 +17,18 @@ export interface Outcome extends StoredResponse {
   stored?: boolean;
 }
 
+/** The request's Idempotency-Key; a mutating request without one is refused (400). */
+export function idempotencyKeyOf(request: FastifyRequest): string {
+  const key = request.headers['idempotency-key'];
+  if (typeof key !== 'string' || key === '') {
+    throw new InputError(
+      'idempotency.key_missing',
+      'Mutating requests need an Idempotency-Key header.',
+    );
+  }
+  return key;
+}
+
 /**
  * Runs a mutating request at most once per Idempotency-Key. The first execution's response,
  * an error raised while executing included, is stored and replayed for the same key and
@@ -31,13 +43,7 @@ export async function runIdempotent(
   fingerprintBody: unknown,
   execute: (execution: Execution) => Promise<Outcome>,
 ): Promise<FastifyReply> {
-  const key = request.headers['idempotency-key'];
-  if (typeof key !== 'string' || key === '') {
-    throw new InputError(
-      'idempotency.key_missing',
-      'Mutating requests need an Idempotency-Key header.',
-    );
-  }
+  const key = idempotencyKeyOf(request);
   const path = request.url.split('?')[0] ?? request.url;
   let claim;
   try {

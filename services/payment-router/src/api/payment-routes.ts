@@ -3,7 +3,8 @@ import type { RoutePlugin } from '@scale-models/service-kit';
 import type { CardInput } from '../domain/card.ts';
 import { checkCard } from '../domain/card.ts';
 import { parseMoney } from '../domain/money.ts';
-import { authorize } from '../payments/authorize.ts';
+import type { CreatePayment } from '../payments/authorize.ts';
+import { authorize, screen } from '../payments/authorize.ts';
 import type { PaymentDeps } from '../payments/payment-deps.ts';
 import { operationIdOf } from '../payments/operation-id.ts';
 import type { Operation } from '../payments/payment-operations.ts';
@@ -14,7 +15,7 @@ import { resolvePayment } from '../payments/recovery.ts';
 import { storedCard } from '../payments/stored-card.ts';
 import type { MerchantKeys } from './authenticate.ts';
 import type { Outcome } from './idempotent.ts';
-import { runIdempotent } from './idempotent.ts';
+import { idempotencyKeyOf, runIdempotent } from './idempotent.ts';
 import {
   AmountBody,
   CreatePaymentBody,
@@ -51,26 +52,28 @@ export function paymentRoutes(deps: PaymentDeps, merchants: MerchantKeys): Route
                   pan: deps.vault.fingerprint(card.number).toString('hex'),
                 },
               };
+        const binding = { merchantId, key: idempotencyKeyOf(request) };
+        const input: CreatePayment = {
+          money,
+          card,
+          captureMethod: body.captureMethod,
+          customer: body.customer,
+          ...(body.description === undefined ? {} : { description: body.description }),
+        };
+        // Redis is asked while the key is claimed. A request the claim answers (a replay, a
+        // 409, a 422) never awaits the screening, so its failure must not go unhandled.
+        const screening = screen(deps, binding, input);
+        screening.catch(() => undefined);
         return runIdempotent(
           deps.idempotency,
           request,
           reply,
           merchantId,
           fingerprintBody,
-          async ({ paymentId, key }) => {
+          async ({ paymentId }) => {
             const { view, answerStored } =
               paymentId === null
-                ? await authorize(
-                    deps,
-                    { merchantId, key },
-                    {
-                      money,
-                      card,
-                      captureMethod: body.captureMethod,
-                      customer: body.customer,
-                      ...(body.description === undefined ? {} : { description: body.description }),
-                    },
-                  )
+                ? await authorize(deps, binding, input, await screening)
                 : { view: await resume(deps, paymentId), answerStored: false };
             return view.status === 'processing'
               ? { status: 202, body: view, final: false }

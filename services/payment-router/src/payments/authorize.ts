@@ -34,8 +34,32 @@ export interface Authorization {
   answerStored: boolean;
 }
 
+/** What Redis says about a payment before it begins: its fraud assessment and its route plan. */
+export interface Screening {
+  fraud: FraudAssessment;
+  routes: PlannedRoute;
+}
+
 /**
- * Authorizes a payment: vault the card, score fraud, plan the route, then try PSPs in order.
+ * Starts the payment's two Redis calls at once: the velocity windows (then the fraud model)
+ * and the routing memory of its segment. The caller runs this while the request's key is
+ * claimed, so the attempt is recorded in the windows under the key, not the payment: a
+ * duplicate of a request (a replay, or one refused while the first runs) counts once.
+ */
+export async function screen(
+  deps: PaymentDeps,
+  binding: KeyBinding,
+  input: CreatePayment,
+): Promise<Screening> {
+  const [fraud, routes] = await Promise.all([
+    assessFraud(deps, requestPseudonym(binding), input),
+    deps.routing.plan(routedOf(input)),
+  ]);
+  return { fraud, routes };
+}
+
+/**
+ * Authorizes a payment: vault the card, take the screening, then try PSPs in order.
  * The payment row exists (processing, leased) before any PSP call, so a crash at any point
  * leaves something the recovery job can resolve by status inquiry; every PSP call carries the
  * attempt id as the PSP's idempotency key, so no retry charges twice. The key the payment is
@@ -45,21 +69,11 @@ export async function authorize(
   deps: PaymentDeps,
   binding: KeyBinding,
   input: CreatePayment,
+  { fraud, routes }: Screening,
 ): Promise<Authorization> {
   const sealed = deps.vault.seal(input.card);
   const id = uuidv7();
-  const routed: RoutedPayment = {
-    amount: input.money.amount,
-    currency: input.money.currency,
-    brand: input.card.brand,
-    country: input.customer.country,
-    bin: input.card.bin,
-  };
-  // Both from Redis, at once: the velocity windows and the routing memory.
-  const [fraud, routes] = await Promise.all([
-    assessFraud(deps, id, sealed.fingerprint.toString('hex'), input),
-    deps.routing.plan(routed),
-  ]);
+  const routed = routedOf(input);
   const declined = fraud.decision === 'decline';
   const plan: PlannedRoute = declined
     ? { candidates: [], reasons: ['fraud: declined'], breakers: new Map() }
@@ -104,7 +118,7 @@ export async function authorize(
       card: input.card,
     });
     const latencyMs = Math.round(performance.now() - started);
-    await deps.routing.learn(routed, psp, outcome);
+    const learning = deps.routing.learn(routed, psp, outcome);
     trace.attempts.push({
       psp,
       outcome: outcome.kind,
@@ -114,12 +128,20 @@ export async function authorize(
     if (outcome.kind === 'approved' && deps.crashAt === 'after_psp_approval')
       process.kill(process.pid, 'SIGKILL');
     last = { attemptId, psp, outcome, latencyMs };
+    if (outcome.kind !== 'unknown' && !mayCascade(outcome)) {
+      // The last step: the routing memory learns while the outcome commits.
+      const [authorization] = await Promise.all([
+        stored(finishAttempt(deps, row, last, context)),
+        learning,
+      ]);
+      return authorization;
+    }
+    await learning;
     if (outcome.kind === 'unknown') {
       // The PSP may have charged: leave the payment processing for the recovery job.
       await recordAttempt(deps.pool, attemptId, outcome, latencyMs);
       return { view: viewOf(row), answerStored: false };
     }
-    if (!mayCascade(outcome)) return stored(finishAttempt(deps, row, last, context));
     await recordAttempt(deps.pool, attemptId, outcome, latencyMs);
     next = await nextAttempt(deps, plan, next.seq + 1, trace);
     if (next !== undefined) await insertAttempt(deps.pool, id, next);
@@ -142,16 +164,25 @@ async function nextAttempt(
   return undefined;
 }
 
+function routedOf(input: CreatePayment): RoutedPayment {
+  return {
+    amount: input.money.amount,
+    currency: input.money.currency,
+    brand: input.card.brand,
+    country: input.customer.country,
+    bin: input.card.bin,
+  };
+}
+
 async function assessFraud(
   deps: PaymentDeps,
-  attemptId: string,
-  cardFingerprint: string,
+  requestId: string,
   input: CreatePayment,
 ): Promise<FraudAssessment> {
   const velocity = await deps.velocity.record(
     {
-      attemptId,
-      cardFingerprint,
+      requestId,
+      cardFingerprint: deps.vault.fingerprint(input.card.number).toString('hex'),
       ip: pseudonym(input.customer.ip),
       email: pseudonym(input.customer.email?.toLowerCase()),
       deviceId: pseudonym(input.customer.deviceId),
@@ -165,6 +196,11 @@ async function assessFraud(
     ipCountry: undefined,
     email: input.customer.email,
   });
+}
+
+/** The request in the velocity windows: its merchant and idempotency key, hashed. */
+function requestPseudonym(binding: KeyBinding): string {
+  return pseudonym(`${binding.merchantId}\u0000${binding.key}`);
 }
 
 /** Velocity keys carry a hash, never an email or IP address in the clear. */
