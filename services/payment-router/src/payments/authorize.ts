@@ -8,7 +8,7 @@ import { currencyExponent } from '../domain/money.ts';
 import { mayCascade } from '../domain/routing/decline.ts';
 import type { RoutedPayment } from '../domain/routing/routing-rules.ts';
 import type { NewPayment, PlannedAttempt } from './begin-payment.ts';
-import { beginPayment, insertAttempt } from './begin-payment.ts';
+import { beginPayment } from './begin-payment.ts';
 import type { FinishedAttempt, KeyBinding } from './finish-payment.ts';
 import { finishAttempt, finishDeclined, finishExhausted, recordAttempt } from './finish-payment.ts';
 import type { PaymentDeps } from './payment-deps.ts';
@@ -100,11 +100,15 @@ export async function authorize(
       ? await beginPayment(deps.pool, payment)
       : await deps.beginner.submit(payment);
   const context = { trace, key: binding };
-  const stored = async (finishing: Promise<PaymentView>) => ({
-    view: await finishing,
-    answerStored: true,
-  });
-  if (declined) return stored(finishDeclined(deps, row, 'fraud_suspected', context));
+  // Each attempt's outcome is learnt (Redis) while the payment goes on; the request waits for
+  // all of it only at its end. A failure is observed at once (else, unhandled, it would end
+  // the process) and still fails the request there.
+  const learnings: Promise<void>[] = [];
+  const settle = async (finishing: Promise<PaymentView>) => {
+    const [view] = await Promise.all([finishing, ...learnings]);
+    return { view, answerStored: true };
+  };
+  if (declined) return settle(finishDeclined(deps, row, 'fraud_suspected', context));
 
   let last: FinishedAttempt | undefined;
   while (next !== undefined) {
@@ -119,6 +123,8 @@ export async function authorize(
     });
     const latencyMs = Math.round(performance.now() - started);
     const learning = deps.routing.learn(routed, psp, outcome);
+    learning.catch(() => undefined);
+    learnings.push(learning);
     trace.attempts.push({
       psp,
       outcome: outcome.kind,
@@ -128,25 +134,22 @@ export async function authorize(
     if (outcome.kind === 'approved' && deps.crashAt === 'after_psp_approval')
       process.kill(process.pid, 'SIGKILL');
     last = { attemptId, psp, outcome, latencyMs };
-    if (outcome.kind !== 'unknown' && !mayCascade(outcome)) {
-      // The last step: the routing memory learns while the outcome commits.
-      const [authorization] = await Promise.all([
-        stored(finishAttempt(deps, row, last, context)),
-        learning,
-      ]);
-      return authorization;
-    }
-    await learning;
     if (outcome.kind === 'unknown') {
       // The PSP may have charged: leave the payment processing for the recovery job.
-      await recordAttempt(deps.pool, attemptId, outcome, latencyMs);
+      await Promise.all([recordAttempt(deps.pool, attemptId, outcome, latencyMs), ...learnings]);
       return { view: viewOf(row), answerStored: false };
     }
-    await recordAttempt(deps.pool, attemptId, outcome, latencyMs);
+    if (!mayCascade(outcome)) return settle(finishAttempt(deps, row, last, context));
     next = await nextAttempt(deps, plan, next.seq + 1, trace);
-    if (next !== undefined) await insertAttempt(deps.pool, id, next);
+    await recordAttempt(
+      deps.pool,
+      attemptId,
+      outcome,
+      latencyMs,
+      next === undefined ? undefined : { paymentId: id, attempt: next },
+    );
   }
-  return stored(finishExhausted(deps, row, last, context));
+  return settle(finishExhausted(deps, row, last, context));
 }
 
 /** The next PSP to try from candidate `from` on, skipping those whose breaker is open. */

@@ -103,15 +103,3 @@ function inputOf(p: NewPayment) {
     attempt_psp: p.firstAttempt?.psp ?? null,
   };
 }
-
-/** A later attempt (after a cascade), pending before the PSP hears of it. */
-export async function insertAttempt(
-  pool: Pick<pg.Pool, 'query'>,
-  paymentId: string,
-  attempt: PlannedAttempt,
-): Promise<void> {
-  await pool.query(
-    `INSERT INTO payment_attempts (id, payment_id, seq, psp, status) VALUES ($1, $2, $3, $4, 'pending')`,
-    [attempt.attemptId, paymentId, attempt.seq, attempt.psp],
-  );
-}

@@ -4,6 +4,7 @@ import { authorizeTransfer, captureTransfer } from '../domain/ledger.ts';
 import type { Transfer } from '../domain/ledger.ts';
 import type { PaymentStatus } from '../domain/payment-status.ts';
 import type { AttemptOutcome } from '../domain/routing/decline.ts';
+import type { PlannedAttempt } from './begin-payment.ts';
 import type { PaymentDeps } from './payment-deps.ts';
 import type { PaymentRow, PaymentView, RoutingTrace } from './payment-view.ts';
 import { viewOf } from './payment-view.ts';
@@ -56,17 +57,36 @@ export function attemptFields(
   };
 }
 
+/**
+ * Records an attempt's answer that does not finish the payment. With `next` (a cascade), the
+ * next PSP's attempt is inserted as pending in the same statement: one round trip and commit.
+ */
 export async function recordAttempt(
   client: Pick<pg.Pool, 'query'>,
   attemptId: string,
   outcome: AttemptOutcome,
   latencyMs: number | null,
+  next?: { paymentId: string; attempt: PlannedAttempt },
 ) {
   const attempt = attemptFields(attemptId, outcome, latencyMs);
   await client.query(
-    `UPDATE payment_attempts SET status = $2, decline_code = $3, psp_charge_id = $4, latency_ms = coalesce($5, latency_ms)
-     WHERE id = $1`,
-    [attempt.id, attempt.status, attempt.declineCode, attempt.pspChargeId, attempt.latencyMs],
+    `WITH recorded AS (
+       UPDATE payment_attempts SET status = $2, decline_code = $3, psp_charge_id = $4,
+         latency_ms = coalesce($5, latency_ms)
+       WHERE id = $1)
+     INSERT INTO payment_attempts (id, payment_id, seq, psp, status)
+     SELECT $6::uuid, $7::uuid, $8::smallint, $9::text, 'pending' WHERE $6::uuid IS NOT NULL`,
+    [
+      attempt.id,
+      attempt.status,
+      attempt.declineCode,
+      attempt.pspChargeId,
+      attempt.latencyMs,
+      next?.attempt.attemptId ?? null,
+      next?.paymentId ?? null,
+      next?.attempt.seq ?? null,
+      next?.attempt.psp ?? null,
+    ],
   );
 }
 
