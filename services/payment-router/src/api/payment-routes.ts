@@ -40,6 +40,7 @@ export function paymentRoutes(deps: PaymentDeps, merchants: MerchantKeys): Route
           token !== undefined ? await storedCard(deps, merchantId, token) : enteredCard(body.card),
           new Date(),
         );
+        const sealed = deps.vault.seal(card);
         // What makes a retry "the same request", without the PAN in the clear or the CVC.
         const fingerprintBody =
           token !== undefined
@@ -49,13 +50,14 @@ export function paymentRoutes(deps: PaymentDeps, merchants: MerchantKeys): Route
                 card: {
                   expMonth: card.expMonth,
                   expYear: card.expYear,
-                  pan: deps.vault.fingerprint(card.number).toString('hex'),
+                  pan: sealed.fingerprint.toString('hex'),
                 },
               };
         const binding = { merchantId, key: idempotencyKeyOf(request) };
         const input: CreatePayment = {
           money,
           card,
+          sealed,
           captureMethod: body.captureMethod,
           customer: body.customer,
           ...(body.description === undefined ? {} : { description: body.description }),

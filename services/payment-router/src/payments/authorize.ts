@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
+import type { SealedCard } from '../adapters/card-vault.ts';
 import type { CheckedCard } from '../domain/card.ts';
 import type { FraudAssessment } from '../domain/fraud/score-fraud.ts';
 import { scoreFraud } from '../domain/fraud/score-fraud.ts';
@@ -20,6 +21,8 @@ import { attemptCharge } from './resolve-attempt.ts';
 export interface CreatePayment {
   money: Money;
   card: CheckedCard;
+  /** The card as the vault will store it; its fingerprint also keys the velocity windows. */
+  sealed: SealedCard;
   captureMethod: 'automatic' | 'manual';
   customer: { country: string; email?: string; ip?: string; deviceId?: string };
   description?: string;
@@ -59,7 +62,7 @@ export async function screen(
 }
 
 /**
- * Authorizes a payment: vault the card, take the screening, then try PSPs in order.
+ * Authorizes a payment: begin it with its screening, then try PSPs in order.
  * The payment row exists (processing, leased) before any PSP call, so a crash at any point
  * leaves something the recovery job can resolve by status inquiry; every PSP call carries the
  * attempt id as the PSP's idempotency key, so no retry charges twice. The key the payment is
@@ -71,7 +74,6 @@ export async function authorize(
   input: CreatePayment,
   { fraud, routes }: Screening,
 ): Promise<Authorization> {
-  const sealed = deps.vault.seal(input.card);
   const id = uuidv7();
   const routed = routedOf(input);
   const declined = fraud.decision === 'decline';
@@ -87,7 +89,7 @@ export async function authorize(
     money: input.money,
     captureMethod: fraud.decision === 'review' ? 'manual' : input.captureMethod,
     card: input.card,
-    sealed,
+    sealed: input.sealed,
     country: input.customer.country,
     fraud,
     routing: trace,
@@ -185,7 +187,7 @@ async function assessFraud(
   const velocity = await deps.velocity.record(
     {
       requestId,
-      cardFingerprint: deps.vault.fingerprint(input.card.number).toString('hex'),
+      cardFingerprint: input.sealed.fingerprint.toString('hex'),
       ip: pseudonym(input.customer.ip),
       email: pseudonym(input.customer.email?.toLowerCase()),
       deviceId: pseudonym(input.customer.deviceId),
