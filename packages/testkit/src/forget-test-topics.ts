@@ -7,8 +7,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-
-export const NAMES_FILE_VARIABLE = 'SCALE_MODELS_TEST_NAMES_FILE';
+import { kafka } from './infrastructure.ts';
+import { NAMES_FILE_VARIABLE } from './unique-name.ts';
 
 export default function setup(): () => Promise<void> {
   const namesFile = join(tmpdir(), `scale-models-test-names-${randomBytes(6).toString('hex')}`);
@@ -36,11 +36,12 @@ function namesWritten(namesFile: string): string[] {
 
 /** Only on a broker named in the environment: a testcontainers broker goes with its run. */
 async function deleteTopicsNamedAfter(names: string[]): Promise<void> {
-  const brokers = process.env.KAFKA_BROKERS;
-  if (names.length === 0 || brokers === undefined || brokers === '') return;
+  const named = process.env.KAFKA_BROKERS;
+  if (names.length === 0 || named === undefined || named === '') return;
+  const { brokers } = await kafka();
   const admin = new Kafka({
     clientId: 'test-teardown',
-    brokers: brokers.split(',').map((broker) => broker.trim()),
+    brokers,
     logLevel: logLevel.NOTHING,
   }).admin();
   await admin.connect();

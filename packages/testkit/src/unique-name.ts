@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
-import { NAMES_FILE_VARIABLE } from './forget-test-topics.ts';
+
+/** Set by the run's global setup (forget-test-topics.ts): the file the names go to. */
+export const NAMES_FILE_VARIABLE = 'SCALE_MODELS_TEST_NAMES_FILE';
 
 /**
  * A name no other test run uses: `base` plus a random suffix, limited to characters that

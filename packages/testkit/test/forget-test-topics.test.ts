@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import setup, { NAMES_FILE_VARIABLE } from '../src/forget-test-topics.ts';
+import setup from '../src/forget-test-topics.ts';
+import { NAMES_FILE_VARIABLE } from '../src/unique-name.ts';
 import { kafka, uniqueName } from '../src/index.ts';
 
 describe('the run teardown', () => {
